@@ -1,0 +1,11 @@
+"""forkspec: the executable reference specification of coordinated protocol upgrades.
+
+One module per spec area, in the spec's order: `versioning`, `classification`, `flags`.
+`handlers` exposes them in the canonical JSON form that vectors and adapters use;
+`forkspec.conformance` is the conformance runner and `forkspec.tools` the tools.
+"""
+
+from forkspec.errors import ErrorCode, SpecError
+from forkspec.handlers import HANDLERS, run_handler
+
+__all__ = ["HANDLERS", "ErrorCode", "SpecError", "run_handler"]

@@ -1,0 +1,56 @@
+"""Canonical errors.
+
+Every rejection the specification defines carries one code from the error-code table in
+`spec/README.md` (requirement GEN-4) and a human-readable detail. Vectors and the adapter
+protocol compare codes only; the detail is for people.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NoReturn
+
+
+class ErrorCode(StrEnum):
+    """The error-code table of `spec/README.md`, in the same order."""
+
+    INVALID_INPUT = "INVALID_INPUT"
+    UNKNOWN_PRESET = "UNKNOWN_PRESET"
+    INVALID_VERSION = "INVALID_VERSION"
+    VERSION_OUT_OF_RANGE = "VERSION_OUT_OF_RANGE"
+    VERSION_DOWNGRADE = "VERSION_DOWNGRADE"
+    UNKNOWN_UPGRADE_KIND = "UNKNOWN_UPGRADE_KIND"
+    BUMP_MISMATCH = "BUMP_MISMATCH"
+    TIMESTAMP_OUT_OF_RANGE = "TIMESTAMP_OUT_OF_RANGE"
+    ACTIVATION_BEFORE_RELEASE = "ACTIVATION_BEFORE_RELEASE"
+    EMERGENCY_WINDOW_EXCEEDED = "EMERGENCY_WINDOW_EXCEEDED"
+    MISSING_ACTIVATION_TIME = "MISSING_ACTIVATION_TIME"
+    UNEXPECTED_ACTIVATION = "UNEXPECTED_ACTIVATION"
+    STAKE_OUT_OF_RANGE = "STAKE_OUT_OF_RANGE"
+    DUPLICATE_VALIDATOR = "DUPLICATE_VALIDATOR"
+    NO_STAKE = "NO_STAKE"
+    FLAG_MASK_OUT_OF_RANGE = "FLAG_MASK_OUT_OF_RANGE"
+    UNKNOWN_FLAG_BITS = "UNKNOWN_FLAG_BITS"
+    UNKNOWN_FLAG = "UNKNOWN_FLAG"
+    DUPLICATE_FLAG = "DUPLICATE_FLAG"
+    FLAG_NOT_INTRODUCED = "FLAG_NOT_INTRODUCED"
+
+
+class SpecError(Exception):
+    """A rejection defined by the specification: a canonical `code` and a `detail`."""
+
+    def __init__(self, code: ErrorCode, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+def reject(code: ErrorCode, detail: str) -> NoReturn:
+    """Raise the canonical error `code` with `detail`."""
+    raise SpecError(code, detail)
+
+
+def ensure(condition: bool, code: ErrorCode, detail: str) -> None:
+    """Reject with `code` unless `condition` holds."""
+    if not condition:
+        reject(code, detail)

@@ -1,0 +1,153 @@
+"""Handlers: the operations a client implements, in their canonical JSON form.
+
+A handler takes a JSON object (the `input` of a vector), checks it against the handler's
+input schema in `spec/schemas/handlers/` (a violation is INVALID_INPUT), calls the
+specification's functions and returns a JSON object that matches the output schema. The
+checks of one handler run in the order its spec section lists them; the first that fails
+gives the error code (GEN-7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from forkspec import classification, flags, versioning
+from forkspec.errors import ErrorCode, SpecError
+from forkspec.presets import Preset, load_preset
+from forkspec.schemas import first_violation, validator
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A handler's name, spec area, whether it reads the preset, and its function."""
+
+    name: str
+    area: str
+    reads_preset: bool
+    function: Callable[[JsonObject, Preset], JsonObject]
+
+
+def _version_parse(data: JsonObject, _preset: Preset) -> JsonObject:
+    version = versioning.parse_version(data["version"])
+    return {
+        "major": version.major,
+        "minor": version.minor,
+        "patch": version.patch,
+        "prerelease": list(version.prerelease),
+        "build": list(version.build),
+    }
+
+
+def _version_compare(data: JsonObject, _preset: Preset) -> JsonObject:
+    left = versioning.parse_version(data["left"])
+    right = versioning.parse_version(data["right"])
+    return {"order": versioning.compare_versions(left, right)}
+
+
+def _version_bump(data: JsonObject, _preset: Preset) -> JsonObject:
+    old = versioning.parse_version(data["old"])
+    new = versioning.parse_version(data["new"])
+    return {"bump": versioning.version_bump(old, new).value}
+
+
+def _upgrade_policy(data: JsonObject, preset: Preset) -> JsonObject:
+    policy = classification.upgrade_policy(classification.parse_upgrade_kind(data["kind"]), preset)
+    return {
+        "threshold_bps": policy.threshold_bps,
+        "activation": policy.activation.value,
+        "required_bump": policy.required_bump.value,
+        "backward_compatible": policy.backward_compatible,
+        "max_activation_delay_seconds": policy.max_activation_delay_seconds,
+    }
+
+
+def _upgrade_check(data: JsonObject, preset: Preset) -> JsonObject:
+    kind = classification.parse_upgrade_kind(data["kind"])
+    old = versioning.parse_version(data["old_version"])
+    new = versioning.parse_version(data["new_version"])
+    bump = classification.check_declared_upgrade(
+        kind, old, new, data.get("released_at"), data.get("activates_at"), preset
+    )
+    return {"bump": bump.value}
+
+
+def _upgrade_support(data: JsonObject, preset: Preset) -> JsonObject:
+    kind = classification.parse_upgrade_kind(data["kind"])
+    validators = [classification.Validator(entry["id"], entry["stake"], entry["supports"]) for entry in data["validators"]]
+    tally = classification.tally_support(kind, validators, preset)
+    return {
+        "supporting_stake": tally.supporting_stake,
+        "total_stake": tally.total_stake,
+        "threshold_bps": tally.threshold_bps,
+        "met": tally.met,
+    }
+
+
+def _flags_encode(data: JsonObject, _preset: Preset) -> JsonObject:
+    return {"mask": flags.encode_flags(data["flags"])}
+
+
+def _flags_decode(data: JsonObject, _preset: Preset) -> JsonObject:
+    return {"flags": list(flags.flag_names(flags.validate_mask(data["mask"])))}
+
+
+def _flags_in_force(data: JsonObject, _preset: Preset) -> JsonObject:
+    mask = flags.flags_in_force(versioning.parse_version(data["protocol_version"]))
+    return {"mask": mask, "flags": list(flags.flag_names(mask))}
+
+
+def _flags_check(data: JsonObject, _preset: Preset) -> JsonObject:
+    version = versioning.parse_version(data["protocol_version"])
+    return {"flags": list(flags.flag_names(flags.check_mask_at_version(data["mask"], version)))}
+
+
+def _flags_combine(data: JsonObject, _preset: Preset) -> JsonObject:
+    operation = flags.MaskOperation(data["operation"])
+    return {"mask": flags.combine_masks(operation, data["left"], data["right"])}
+
+
+def _flags_subset(data: JsonObject, _preset: Preset) -> JsonObject:
+    return {"subset": flags.mask_is_subset(data["inner"], data["outer"])}
+
+
+HANDLERS: Mapping[str, Handler] = {
+    handler.name: handler
+    for handler in (
+        Handler("version_parse", "versioning", False, _version_parse),
+        Handler("version_compare", "versioning", False, _version_compare),
+        Handler("version_bump", "versioning", False, _version_bump),
+        Handler("upgrade_policy", "classification", True, _upgrade_policy),
+        Handler("upgrade_check", "classification", True, _upgrade_check),
+        Handler("upgrade_support", "classification", True, _upgrade_support),
+        Handler("flags_encode", "flags", False, _flags_encode),
+        Handler("flags_decode", "flags", False, _flags_decode),
+        Handler("flags_in_force", "flags", False, _flags_in_force),
+        Handler("flags_check", "flags", False, _flags_check),
+        Handler("flags_combine", "flags", False, _flags_combine),
+        Handler("flags_subset", "flags", False, _flags_subset),
+    )
+}
+
+
+def handler_schema_path(name: str) -> str:
+    """The schema file of handler `name`, relative to `spec/schemas/`."""
+    return f"handlers/{name}.json"
+
+
+def run_handler(name: str, preset_name: str, data: object) -> JsonObject:
+    """Run handler `name` on `data` under the preset `preset_name`.
+
+    Raises SpecError with the canonical code of the first failing check (GEN-7); `name`
+    must be a key of HANDLERS.
+    """
+    handler = HANDLERS[name]
+    preset = load_preset(preset_name)
+    violation = first_violation(validator(handler_schema_path(name), "input"), data)
+    if violation is not None:
+        raise SpecError(ErrorCode.INVALID_INPUT, violation)
+    assert isinstance(data, dict)
+    return handler.function(data, preset)

@@ -1,0 +1,44 @@
+"""Presets: the network parameters that vary between networks.
+
+A preset is data under `spec/presets/`, one YAML file per network (GEN-6). This module is the
+reference's one reader of files; everything else receives a `Preset` value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+from forkspec.errors import ErrorCode, ensure
+
+BASIS_POINTS = 10_000
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One network's parameters. Thresholds are basis points, durations seconds."""
+
+    name: str
+    soft_fork_threshold_bps: int
+    hard_fork_threshold_bps: int
+    emergency_activation_window_seconds: int
+
+
+def preset_names() -> tuple[str, ...]:
+    """The names of the presets the specification defines, sorted."""
+    directory = files("forkspec.spec") / "presets"
+    return tuple(sorted(entry.name.removesuffix(".yaml") for entry in directory.iterdir() if entry.name.endswith(".yaml")))
+
+
+@cache
+def load_preset(name: str) -> Preset:
+    """The preset called `name`; an unknown name is rejected with UNKNOWN_PRESET (GEN-6).
+
+    The shipped preset files are checked against `spec/schemas/preset.json` by the tests.
+    """
+    ensure(name in preset_names(), ErrorCode.UNKNOWN_PRESET, f"no preset named {name!r}")
+    data = yaml.safe_load((files("forkspec.spec") / "presets" / f"{name}.yaml").read_text(encoding="utf-8"))
+    return Preset(**data)

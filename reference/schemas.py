@@ -1,0 +1,48 @@
+"""The JSON Schemas of `spec/schemas/` and the strict validator the whole project uses.
+
+JSON Schema counts `1.0` as an integer; the canonical encoding does not (GEN-3), so the
+validator built here accepts only true integers (and never booleans) where a schema says
+`integer`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import jsonschema
+from jsonschema.protocols import Validator
+
+
+def _is_strict_integer(_checker: object, instance: object) -> bool:
+    return type(instance) is int
+
+
+_STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer)
+StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_STRICT_TYPES)
+
+
+@cache
+def load_schema(relative_path: str) -> dict[str, Any]:
+    """The schema at `spec/schemas/<relative_path>`."""
+    document: dict[str, Any] = json.loads((files("forkspec.spec") / "schemas" / relative_path).read_text("utf-8"))
+    return document
+
+
+@cache
+def validator(relative_path: str, definition: str | None = None) -> Validator:
+    """A strict validator for a schema file, or for one of its `$defs`."""
+    document = load_schema(relative_path)
+    schema = document if definition is None else {**document, "$ref": f"#/$defs/{definition}"}
+    return StrictValidator(schema)
+
+
+def first_violation(checker: Validator, instance: object) -> str | None:
+    """A one-line description of the first way `instance` violates the schema, or None."""
+    error = jsonschema.exceptions.best_match(checker.iter_errors(instance))
+    if error is None:
+        return None
+    location = "/".join(str(part) for part in error.absolute_path) or "(root)"
+    return f"{location}: {error.message}"
