@@ -1,0 +1,97 @@
+"""The adapter protocol, version 1 (spec/adapter-protocol.md, ADP-1 to ADP-14).
+
+Newline-delimited JSON over an adapter's stdin and stdout: the runner says `hello`, the
+adapter answers with its capabilities, the runner sends `run` requests (pipelined, each with
+an id) that the adapter answers with `result`, `error` or `skip` in any order, and the runner
+ends with `shutdown`. This module holds the message constructors and the checks both sides
+use; the schemas in `spec/schemas/adapter-protocol.json` are normative.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from forkspec.schemas import first_violation, validator
+
+PROTOCOL_VERSION = 1
+MAX_LINE_BYTES = 16 * 1024 * 1024
+SCHEMA = "adapter-protocol.json"
+
+
+class ProtocolError(Exception):
+    """A message that breaks the protocol: not JSON, not an object, or not of its schema."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an adapter announced in its hello (ADP-3)."""
+
+    client_name: str
+    client_version: str
+    handlers: frozenset[str]
+    presets: frozenset[str]
+    features: frozenset[str]
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """One protocol line: compact JSON, UTF-8, ending in a newline (ADP-1)."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("an object repeats a key")
+    return dict(pairs)
+
+
+def decode(line: bytes, definition: str) -> dict[str, Any]:
+    """Parse one line and check it against the schema `$defs/<definition>` (ADP-1, ADP-2)."""
+    if len(line) > MAX_LINE_BYTES:
+        raise ProtocolError(f"line longer than {MAX_LINE_BYTES} bytes")
+    try:
+        message = json.loads(
+            line.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_object_without_duplicates
+        )
+    except (UnicodeDecodeError, ValueError) as error:
+        preview = line[:80].decode("utf-8", "replace").rstrip("\n")
+        raise ProtocolError(f"not a JSON line ({error}): {preview!r}") from error
+    violation = first_violation(validator(SCHEMA, definition), message)
+    if violation is not None:
+        raise ProtocolError(f"not a valid {definition} message: {violation}")
+    assert isinstance(message, dict)
+    return message
+
+
+def runner_hello() -> dict[str, Any]:
+    """The runner's opening message (ADP-3)."""
+    return {"type": "hello", "protocol_version": PROTOCOL_VERSION}
+
+
+def run_request(request_id: int, case_id: str, handler: str, preset: str, data: Any) -> dict[str, Any]:
+    """A request to run one case (ADP-5)."""
+    return {"type": "run", "id": request_id, "case": case_id, "handler": handler, "preset": preset, "input": data}
+
+
+def shutdown() -> dict[str, Any]:
+    """The runner's closing message (ADP-9)."""
+    return {"type": "shutdown"}
+
+
+def capabilities(hello: dict[str, Any]) -> Capabilities:
+    """The capabilities of a checked adapter hello; a different protocol version is refused (ADP-4)."""
+    if hello["protocol_version"] != PROTOCOL_VERSION:
+        raise ProtocolError(f"adapter speaks protocol {hello['protocol_version']}, the runner {PROTOCOL_VERSION}")
+    return Capabilities(
+        client_name=hello["client"]["name"],
+        client_version=hello["client"]["version"],
+        handlers=frozenset(hello["handlers"]),
+        presets=frozenset(hello["presets"]),
+        features=frozenset(hello["features"]),
+    )

@@ -1,0 +1,55 @@
+"""The reference served over the adapter protocol: `forkspec adapter` (ADP-12).
+
+It is one more adapter to the runner, and the model of what a client team writes: read a
+line, answer it, flush. It answers requests in order and never reads ahead.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, BinaryIO
+
+from forkspec import __version__
+from forkspec.conformance.protocol import PROTOCOL_VERSION, ProtocolError, decode, encode
+from forkspec.errors import SpecError
+from forkspec.handlers import HANDLERS, run_handler
+from forkspec.presets import preset_names
+
+
+def hello_reply() -> dict[str, Any]:
+    """The reference's capabilities: every handler, every preset, every feature."""
+    return {
+        "type": "hello",
+        "protocol_version": PROTOCOL_VERSION,
+        "client": {"name": "forkspec-reference", "version": __version__},
+        "handlers": sorted(HANDLERS),
+        "presets": list(preset_names()),
+        "features": [],
+    }
+
+
+def reply_to_run(request: dict[str, Any]) -> dict[str, Any]:
+    """The answer to one run request: result, canonical error, or skip for an unknown handler."""
+    if request["handler"] not in HANDLERS:
+        return {"type": "skip", "id": request["id"], "reason": f"no handler {request['handler']}"}
+    try:
+        output = run_handler(request["handler"], request["preset"], request["input"])
+    except SpecError as rejection:
+        return {"type": "error", "id": request["id"], "code": rejection.code.value, "detail": rejection.detail}
+    return {"type": "result", "id": request["id"], "output": output}
+
+
+def serve(reader: BinaryIO, writer: BinaryIO) -> int:
+    """Serve the protocol until shutdown or end of input; 0 on a clean end, 2 on a broken message."""
+    for line in reader:
+        try:
+            message = decode(line, "runner_message")
+        except ProtocolError as error:
+            print(f"forkspec adapter: {error}", file=sys.stderr)
+            return 2
+        if message["type"] == "shutdown":
+            return 0
+        reply = hello_reply() if message["type"] == "hello" else reply_to_run(message)
+        writer.write(encode(reply))
+        writer.flush()
+    return 0

@@ -1,0 +1,1 @@
+"""The generated test vectors, shipped as package data. Written by `forkspec vectors generate`; never edit by hand."""
