@@ -70,7 +70,9 @@ class AdapterProcess:
                 start_new_session=True,
             )
         except OSError as error:
-            raise AdapterStartError(f"cannot start adapter {' '.join(command)!r}: {error.strerror}") from error
+            raise AdapterStartError(
+                f"cannot start adapter {' '.join(command)!r}: {error.strerror}"
+            ) from error
         assert self._process.stdin and self._process.stdout and self._process.stderr
         self._events: queue.Queue[Event] = queue.Queue()
         self._outgoing: queue.Queue[bytes | None] = queue.Queue()
@@ -130,7 +132,9 @@ class AdapterProcess:
             raise AdapterStartError(f"no hello within {seconds:g} s")
         if isinstance(event, Closed):
             time.sleep(0.05)
-            raise AdapterStartError(f"adapter exited before its hello (exit code {self.exit_code()}) {self.stderr_tail()}")
+            raise AdapterStartError(
+                f"adapter exited before its hello (exit code {self.exit_code()}) {self.stderr_tail()}"
+            )
         try:
             return capabilities(decode(event.data, "adapter_hello"))
         except ProtocolError as error:

@@ -18,6 +18,11 @@ from forkspec.schemas import first_violation, validator
 PROTOCOL_VERSION = 1
 MAX_LINE_BYTES = 16 * 1024 * 1024
 SCHEMA = "adapter-protocol.json"
+# A union of messages is checked against the one member its `type` names, for a precise message.
+UNION_MEMBERS = {
+    "runner_message": {"hello": "runner_hello", "run": "run", "shutdown": "shutdown"},
+    "adapter_reply": {"result": "result", "error": "error", "skip": "skip"},
+}
 
 
 class ProtocolError(Exception):
@@ -57,11 +62,19 @@ def decode(line: bytes, definition: str) -> dict[str, Any]:
         raise ProtocolError(f"line longer than {MAX_LINE_BYTES} bytes")
     try:
         message = json.loads(
-            line.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_object_without_duplicates
+            line.decode("utf-8"),
+            parse_constant=_reject_constant,
+            object_pairs_hook=_object_without_duplicates,
         )
     except (UnicodeDecodeError, ValueError) as error:
         preview = line[:80].decode("utf-8", "replace").rstrip("\n")
         raise ProtocolError(f"not a JSON line ({error}): {preview!r}") from error
+    members = UNION_MEMBERS.get(definition)
+    if members is not None:
+        kind = message.get("type") if isinstance(message, dict) else None
+        if not isinstance(kind, str) or kind not in members:
+            raise ProtocolError(f"not a {definition} message: type must be one of {sorted(members)}")
+        definition = members[kind]
     violation = first_violation(validator(SCHEMA, definition), message)
     if violation is not None:
         raise ProtocolError(f"not a valid {definition} message: {violation}")
@@ -76,7 +89,14 @@ def runner_hello() -> dict[str, Any]:
 
 def run_request(request_id: int, case_id: str, handler: str, preset: str, data: Any) -> dict[str, Any]:
     """A request to run one case (ADP-5)."""
-    return {"type": "run", "id": request_id, "case": case_id, "handler": handler, "preset": preset, "input": data}
+    return {
+        "type": "run",
+        "id": request_id,
+        "case": case_id,
+        "handler": handler,
+        "preset": preset,
+        "input": data,
+    }
 
 
 def shutdown() -> dict[str, Any]:
@@ -87,7 +107,9 @@ def shutdown() -> dict[str, Any]:
 def capabilities(hello: dict[str, Any]) -> Capabilities:
     """The capabilities of a checked adapter hello; a different protocol version is refused (ADP-4)."""
     if hello["protocol_version"] != PROTOCOL_VERSION:
-        raise ProtocolError(f"adapter speaks protocol {hello['protocol_version']}, the runner {PROTOCOL_VERSION}")
+        raise ProtocolError(
+            f"adapter speaks protocol {hello['protocol_version']}, the runner {PROTOCOL_VERSION}"
+        )
     return Capabilities(
         client_name=hello["client"]["name"],
         client_version=hello["client"]["version"],

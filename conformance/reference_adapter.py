@@ -35,7 +35,12 @@ def reply_to_run(request: dict[str, Any]) -> dict[str, Any]:
     try:
         output = run_handler(request["handler"], request["preset"], request["input"])
     except SpecError as rejection:
-        return {"type": "error", "id": request["id"], "code": rejection.code.value, "detail": rejection.detail}
+        return {
+            "type": "error",
+            "id": request["id"],
+            "code": rejection.code.value,
+            "detail": rejection.detail,
+        }
     return {"type": "result", "id": request["id"], "output": output}
 
 

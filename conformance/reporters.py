@@ -8,12 +8,11 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from forkspec.conformance.protocol import Capabilities
+from forkspec.conformance.verdicts import CaseResult, Verdict
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-
-from forkspec.conformance.protocol import Capabilities
-from forkspec.conformance.verdicts import CaseResult, Verdict
 
 PROBLEMS_SHOWN = 40
 VERDICT_STYLES = {
@@ -44,7 +43,11 @@ def print_summary(console: Console, results: Sequence[CaseResult], announced: Ca
     problems = [result for result in results if result.verdict not in (Verdict.PASS, Verdict.SKIP)]
     for result in problems[:PROBLEMS_SHOWN]:
         style = VERDICT_STYLES[result.verdict]
-        console.print(f"[{style}]{result.verdict.value}[/{style}] {escape(result.case.id)}: {escape(result.detail)}", highlight=False)
+        console.print(
+            f"[{style}]{result.verdict.value}[/{style}] {escape(result.case.id)}: {escape(result.detail)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if len(problems) > PROBLEMS_SHOWN:
         console.print(f"... and {len(problems) - PROBLEMS_SHOWN} more; see --jsonl or --junit-xml for all")
     if not totals[Verdict.PASS]:
@@ -78,7 +81,12 @@ def write_jsonl(path: Path, results: Sequence[CaseResult]) -> None:
 def _xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 cannot carry, so that any adapter output can be reported."""
     return "".join(
-        character if character in "\t\n\r" or " " <= character <= "\ud7ff" or "\ue000" <= character <= "\ufffd" or character >= "\U00010000" else "\ufffd"
+        character
+        if character in "\t\n\r"
+        or " " <= character <= "\ud7ff"
+        or "\ue000" <= character <= "\ufffd"
+        or character >= "\U00010000"
+        else "\ufffd"
         for character in text
     )
 
@@ -104,12 +112,18 @@ def write_junit(path: Path, results: Sequence[CaseResult], announced: Capabiliti
         for result in members:
             case = result.case
             element = ElementTree.SubElement(
-                suite, "testcase", name=case.id, classname=f"{case.preset}.{case.area}.{case.handler}", time=f"{result.seconds:.6f}"
+                suite,
+                "testcase",
+                name=case.id,
+                classname=f"{case.preset}.{case.area}.{case.handler}",
+                time=f"{result.seconds:.6f}",
             )
             if result.verdict is Verdict.FAIL:
                 ElementTree.SubElement(element, "failure", message=_xml_safe(result.detail), type="FAIL")
             elif result.verdict in (Verdict.ERROR, Verdict.TIMEOUT):
-                ElementTree.SubElement(element, "error", message=_xml_safe(result.detail), type=result.verdict.value)
+                ElementTree.SubElement(
+                    element, "error", message=_xml_safe(result.detail), type=result.verdict.value
+                )
             elif result.verdict is Verdict.SKIP:
                 ElementTree.SubElement(element, "skipped", message=_xml_safe(result.detail))
     ElementTree.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

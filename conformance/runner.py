@@ -15,7 +15,13 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from forkspec.conformance.adapter_process import AdapterProcess, AdapterStartError, Closed, Line, Silent
+from forkspec.conformance.adapter_process import (
+    AdapterProcess,
+    AdapterStartError,
+    Closed,
+    Line,
+    Silent,
+)
 from forkspec.conformance.protocol import Capabilities, ProtocolError, decode, run_request
 from forkspec.conformance.vectorfile import Case
 from forkspec.conformance.verdicts import CaseResult, Verdict, judge
@@ -129,7 +135,15 @@ class Run:
                         failure = (Verdict.ERROR, f"protocol violation: {error}")
                     else:
                         case, sent = outstanding.pop(request_id)
-                        record(CaseResult(case, Verdict.ERROR, f"protocol violation: {error}", None, time.monotonic() - sent))
+                        record(
+                            CaseResult(
+                                case,
+                                Verdict.ERROR,
+                                f"protocol violation: {error}",
+                                None,
+                                time.monotonic() - sent,
+                            )
+                        )
                         last_progress = time.monotonic()
                 else:
                     if answer["id"] in outstanding:
@@ -137,7 +151,10 @@ class Run:
                         record(judge(case, answer, time.monotonic() - sent))
                         last_progress = time.monotonic()
                     else:
-                        failure = (Verdict.ERROR, f"protocol violation: answer to unknown request id {answer['id']}")
+                        failure = (
+                            Verdict.ERROR,
+                            f"protocol violation: answer to unknown request id {answer['id']}",
+                        )
             elif isinstance(event, Closed):
                 time.sleep(0.05)
                 failure = (Verdict.ERROR, f"adapter exited (exit code {self.adapter.exit_code()})")
@@ -151,7 +168,15 @@ class Run:
                 case, sent = in_flight[0]
                 verdict, detail = failure
                 tail = self.adapter.stderr_tail()
-                record(CaseResult(case, verdict, f"{detail}; stderr: {tail}" if tail else detail, None, time.monotonic() - sent))
+                record(
+                    CaseResult(
+                        case,
+                        verdict,
+                        f"{detail}; stderr: {tail}" if tail else detail,
+                        None,
+                        time.monotonic() - sent,
+                    )
+                )
             else:
                 isolated.extendleft(case for case, _ in reversed(in_flight))
             try:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from forkspec.errors import ErrorCode
 from forkspec.handlers import HANDLERS, handler_schema_path
 from forkspec.schemas import first_violation, validator
@@ -74,10 +73,15 @@ def case_file_path(case: Case) -> str:
     return f"{case.preset}/{case.area}/{case.handler}.yaml"
 
 
-def dump_yaml(document: object) -> bytes:
+def dump_yaml(document: object, flow_leaves: bool = True) -> bytes:
     """The canonical YAML bytes of a document: key order kept, leaf collections in flow style (VEC-3)."""
     text: str = yaml.dump(
-        document, Dumper=YamlDumper, sort_keys=False, default_flow_style=None, width=100, allow_unicode=False
+        document,
+        Dumper=YamlDumper,
+        sort_keys=False,
+        default_flow_style=None if flow_leaves else False,
+        width=100,
+        allow_unicode=False,
     )
     return text.encode("utf-8")
 
@@ -88,7 +92,10 @@ def sha256_hex(data: bytes) -> str:
 
 
 def root_hash(entries: Iterable[tuple[str, str]]) -> str:
-    """The root hash over (path, sha256) pairs: SHA-256 of `"<sha256>  <path>\\n"` lines sorted by path (VEC-5)."""
+    """The root hash over (path, sha256) pairs (VEC-5).
+
+    It is the SHA-256 of the lines `"<sha256>  <path>\\n"`, sorted by path.
+    """
     lines = "".join(f"{digest}  {path}\n" for path, digest in sorted(entries))
     return sha256_hex(lines.encode("utf-8"))
 
@@ -105,11 +112,12 @@ def render_vector_set(cases: Iterable[Case]) -> dict[str, bytes]:
     manifest = {
         "format": MANIFEST_FORMAT,
         "files": [
-            {"path": path, "sha256": sha256_hex(data), "cases": len(by_path[path])} for path, data in files.items()
+            {"path": path, "sha256": sha256_hex(data), "cases": len(by_path[path])}
+            for path, data in files.items()
         ],
         "root_sha256": root_hash((path, sha256_hex(data)) for path, data in files.items()),
     }
-    return {**files, MANIFEST_NAME: dump_yaml(manifest)}
+    return {**files, MANIFEST_NAME: dump_yaml(manifest, flow_leaves=False)}
 
 
 def _parse_yaml(data: bytes, where: str) -> object:

@@ -51,12 +51,26 @@ def judge(case: Case, answer: dict[str, Any], seconds: float) -> CaseResult:
         if case.error == answer["code"]:
             return CaseResult(case, Verdict.PASS, "", answer, seconds)
         expected = f"error {case.error}" if case.error else f"output {case.output}"
-        return CaseResult(case, Verdict.FAIL, f"expected {expected}, got error {answer['code']}", answer, seconds)
+        return CaseResult(
+            case, Verdict.FAIL, f"expected {expected}, got error {answer['code']}", answer, seconds
+        )
     if case.error is not None:
-        return CaseResult(case, Verdict.FAIL, f"expected error {case.error}, got output {answer['output']}", answer, seconds)
+        return CaseResult(
+            case,
+            Verdict.FAIL,
+            f"expected error {case.error}, got output {answer['output']}",
+            answer,
+            seconds,
+        )
     if same_json(case.output, answer["output"]):
         return CaseResult(case, Verdict.PASS, "", answer, seconds)
-    return CaseResult(case, Verdict.FAIL, f"expected output {case.output}, got {answer['output']}", answer, seconds)
+    return CaseResult(
+        case,
+        Verdict.FAIL,
+        f"expected output {case.output}, got {answer['output']}",
+        answer,
+        seconds,
+    )
 
 
 def exit_status(results: list[CaseResult]) -> int:

@@ -76,19 +76,41 @@ def parse_upgrade_kind(name: str) -> UpgradeKind:
     try:
         return UpgradeKind(name)
     except ValueError:
-        reject(ErrorCode.UNKNOWN_UPGRADE_KIND, f"{name!r} is not one of {[kind.value for kind in UpgradeKind]}")
+        reject(
+            ErrorCode.UNKNOWN_UPGRADE_KIND,
+            f"{name!r} is not one of {[kind.value for kind in UpgradeKind]}",
+        )
 
 
 def upgrade_policy(kind: UpgradeKind, preset: Preset) -> UpgradePolicy:
     """The policy of `kind` under `preset`. Implements: CLS-2, CLS-3, CLS-4, CLS-5."""
     match kind:
         case UpgradeKind.SOFT_FORK:
-            return UpgradePolicy(kind, preset.soft_fork_threshold_bps, ActivationPolicy.COORDINATED, Bump.MINOR, True, None)
+            return UpgradePolicy(
+                kind,
+                preset.soft_fork_threshold_bps,
+                ActivationPolicy.COORDINATED,
+                Bump.MINOR,
+                True,
+                None,
+            )
         case UpgradeKind.HARD_FORK:
-            return UpgradePolicy(kind, preset.hard_fork_threshold_bps, ActivationPolicy.COORDINATED, Bump.MAJOR, False, None)
+            return UpgradePolicy(
+                kind,
+                preset.hard_fork_threshold_bps,
+                ActivationPolicy.COORDINATED,
+                Bump.MAJOR,
+                False,
+                None,
+            )
         case UpgradeKind.EMERGENCY_PATCH:
             return UpgradePolicy(
-                kind, 0, ActivationPolicy.DEADLINE, Bump.PATCH, True, preset.emergency_activation_window_seconds
+                kind,
+                0,
+                ActivationPolicy.DEADLINE,
+                Bump.PATCH,
+                True,
+                preset.emergency_activation_window_seconds,
             )
         case UpgradeKind.CLIENT_UPDATE:
             return UpgradePolicy(kind, 0, ActivationPolicy.NONE, Bump.PATCH, True, None)
@@ -98,7 +120,11 @@ def tally_support(kind: UpgradeKind, validators: Sequence[Validator], preset: Pr
     """Stake-weighted support for an upgrade of `kind`. Implements: CLS-6, CLS-7."""
     seen: set[str] = set()
     for validator in validators:
-        ensure(validator.id not in seen, ErrorCode.DUPLICATE_VALIDATOR, f"validator {validator.id!r} appears twice")
+        ensure(
+            validator.id not in seen,
+            ErrorCode.DUPLICATE_VALIDATOR,
+            f"validator {validator.id!r} appears twice",
+        )
         seen.add(validator.id)
         ensure(
             0 <= validator.stake <= UINT64_MAX,
@@ -147,7 +173,11 @@ def check_declared_upgrade(
             f"a {kind} must state released_at and activates_at",
         )
     if released_at is not None and activates_at is not None:
-        ensure(activates_at >= released_at, ErrorCode.ACTIVATION_BEFORE_RELEASE, "activates_at precedes released_at")
+        ensure(
+            activates_at >= released_at,
+            ErrorCode.ACTIVATION_BEFORE_RELEASE,
+            "activates_at precedes released_at",
+        )
         window = policy.max_activation_delay_seconds
         ensure(
             window is None or activates_at - released_at <= window,

@@ -49,7 +49,11 @@ class MaskOperation(StrEnum):
 
 def validate_mask(mask: int) -> int:
     """Return `mask` if it fits in 64 bits and names only registered flags. Implements: FLG-5, FLG-6."""
-    ensure(0 <= mask < MASK_LIMIT, ErrorCode.FLAG_MASK_OUT_OF_RANGE, f"mask {mask} is outside 0..2^64-1")
+    ensure(
+        0 <= mask < MASK_LIMIT,
+        ErrorCode.FLAG_MASK_OUT_OF_RANGE,
+        f"mask {mask} is outside 0..2^64-1",
+    )
     ensure(
         is_subset(mask, KNOWN_MASK),
         ErrorCode.UNKNOWN_FLAG_BITS,

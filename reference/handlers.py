@@ -77,7 +77,10 @@ def _upgrade_check(data: JsonObject, preset: Preset) -> JsonObject:
 
 def _upgrade_support(data: JsonObject, preset: Preset) -> JsonObject:
     kind = classification.parse_upgrade_kind(data["kind"])
-    validators = [classification.Validator(entry["id"], entry["stake"], entry["supports"]) for entry in data["validators"]]
+    validators = [
+        classification.Validator(entry["id"], entry["stake"], entry["supports"])
+        for entry in data["validators"]
+    ]
     tally = classification.tally_support(kind, validators, preset)
     return {
         "supporting_stake": tally.supporting_stake,

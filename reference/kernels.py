@@ -7,9 +7,7 @@ solver terms (GEN-5).
 
 from __future__ import annotations
 
-
 from forkspec.presets import BASIS_POINTS
-
 
 
 def meets_threshold(support: int, total: int, threshold_bps: int) -> bool:

@@ -11,7 +11,6 @@ from functools import cache
 from importlib.resources import files
 
 import yaml
-
 from forkspec.errors import ErrorCode, ensure
 
 BASIS_POINTS = 10_000
@@ -30,7 +29,11 @@ class Preset:
 def preset_names() -> tuple[str, ...]:
     """The names of the presets the specification defines, sorted."""
     directory = files("forkspec.spec") / "presets"
-    return tuple(sorted(entry.name.removesuffix(".yaml") for entry in directory.iterdir() if entry.name.endswith(".yaml")))
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".yaml") for entry in directory.iterdir() if entry.name.endswith(".yaml")
+        )
+    )
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 from jsonschema.protocols import Validator
@@ -21,13 +21,17 @@ def _is_strict_integer(_checker: object, instance: object) -> bool:
 
 
 _STRICT_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer)
-StrictValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_STRICT_TYPES)
+StrictValidator: type[Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, type_checker=_STRICT_TYPES
+)
 
 
 @cache
 def load_schema(relative_path: str) -> dict[str, Any]:
     """The schema at `spec/schemas/<relative_path>`."""
-    document: dict[str, Any] = json.loads((files("forkspec.spec") / "schemas" / relative_path).read_text("utf-8"))
+    document: dict[str, Any] = json.loads(
+        (files("forkspec.spec") / "schemas" / relative_path).read_text("utf-8")
+    )
     return document
 
 
@@ -41,7 +45,7 @@ def validator(relative_path: str, definition: str | None = None) -> Validator:
 
 def first_violation(checker: Validator, instance: object) -> str | None:
     """A one-line description of the first way `instance` violates the schema, or None."""
-    error = jsonschema.exceptions.best_match(checker.iter_errors(instance))
+    error = jsonschema.exceptions.best_match(checker.iter_errors(cast(Any, instance)))
     if error is None:
         return None
     location = "/".join(str(part) for part in error.absolute_path) or "(root)"

@@ -15,9 +15,7 @@ from forkspec.errors import ErrorCode, ensure, reject
 
 UINT64_MAX = 2**64 - 1
 DIGITS = frozenset("0123456789")
-IDENTIFIER_CHARACTERS = DIGITS | frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"
-)
+IDENTIFIER_CHARACTERS = DIGITS | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-")
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,11 @@ def _is_numeric(identifier: str) -> bool:
 
 def _numeric_value(text: str, what: str, version: str) -> int:
     """A numeric component: digits only, no leading zero, at most UINT64_MAX (VER-2, VER-5)."""
-    ensure(_is_numeric(text), ErrorCode.INVALID_VERSION, f"{what} {text!r} of {version!r} is not a number")
+    ensure(
+        _is_numeric(text),
+        ErrorCode.INVALID_VERSION,
+        f"{what} {text!r} of {version!r} is not a number",
+    )
     ensure(
         text == "0" or not text.startswith("0"),
         ErrorCode.INVALID_VERSION,
@@ -89,7 +91,8 @@ def parse_version(text: str) -> Version:
         f"{text!r} does not have the form MAJOR.MINOR.PATCH",
     )
     major, minor, patch = (
-        _numeric_value(part, name, text) for part, name in zip(parts, ("major", "minor", "patch"), strict=True)
+        _numeric_value(part, name, text)
+        for part, name in zip(parts, ("major", "minor", "patch"), strict=True)
     )
     prerelease: tuple[str, ...] = ()
     if dash:

@@ -16,9 +16,6 @@ from importlib.resources import files
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from forkspec import __version__
 from forkspec.conformance import reporters
 from forkspec.conformance.adapter_process import AdapterStartError
@@ -27,6 +24,8 @@ from forkspec.conformance.runner import DEFAULT_TIMEOUT_SECONDS, DEFAULT_WINDOW,
 from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
 from forkspec.conformance.verdicts import CaseResult, exit_status
 from forkspec.tools.generate import generate_vector_set, vector_set_differences, write_vector_set
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 USAGE_ERROR = 2
 
@@ -47,11 +46,18 @@ def reference_adapter_command() -> list[str]:
     return [sys.executable, "-m", "forkspec.tools.cli", "adapter"]
 
 
-def select_cases(cases: Sequence[Case], patterns: Sequence[str], handlers: Sequence[str], presets: Sequence[str]) -> list[Case]:
-    """The cases matching every given filter; `-k` patterns are globs if they hold *?[ and substrings otherwise."""
+def select_cases(
+    cases: Sequence[Case], patterns: Sequence[str], handlers: Sequence[str], presets: Sequence[str]
+) -> list[Case]:
+    """The cases matching every given filter (CNF-9).
+
+    A `-k` pattern is a glob if it holds one of `*?[`, a substring otherwise.
+    """
 
     def matches(case_id: str, pattern: str) -> bool:
-        return fnmatch.fnmatchcase(case_id, pattern) if any(c in pattern for c in "*?[") else pattern in case_id
+        return (
+            fnmatch.fnmatchcase(case_id, pattern) if any(c in pattern for c in "*?[") else pattern in case_id
+        )
 
     return [
         case
@@ -69,15 +75,63 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--adapter", "adapter_command", metavar="CMD", help="Adapter command line (default: the built-in reference).")
-@click.option("--vectors", "vectors_dir", type=click.Path(path_type=Path), help="Vector set directory (default: the shipped vectors).")
-@click.option("-k", "patterns", multiple=True, metavar="PATTERN", help="Only cases whose id contains PATTERN (or matches it as a glob); repeatable.")
-@click.option("--handler", "handlers", multiple=True, metavar="NAME", help="Only cases of this handler; repeatable.")
-@click.option("--preset", "presets", multiple=True, metavar="NAME", help="Only cases of this preset; repeatable.")
-@click.option("--junit-xml", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit XML report here.")
-@click.option("--jsonl", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per case here.")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=DEFAULT_TIMEOUT_SECONDS, show_default=True, help="Seconds an adapter may stay silent on a case.")
-@click.option("--window", type=click.IntRange(min=1, max=1024), default=DEFAULT_WINDOW, show_default=True, help="Requests in flight at once.")
+@click.option(
+    "--adapter",
+    "adapter_command",
+    metavar="CMD",
+    help="Adapter command line (default: the built-in reference).",
+)
+@click.option(
+    "--vectors",
+    "vectors_dir",
+    type=click.Path(path_type=Path),
+    help="Vector set directory (default: the shipped vectors).",
+)
+@click.option(
+    "-k",
+    "patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Only cases whose id contains PATTERN (or matches it as a glob); repeatable.",
+)
+@click.option(
+    "--handler",
+    "handlers",
+    multiple=True,
+    metavar="NAME",
+    help="Only cases of this handler; repeatable.",
+)
+@click.option(
+    "--preset",
+    "presets",
+    multiple=True,
+    metavar="NAME",
+    help="Only cases of this preset; repeatable.",
+)
+@click.option(
+    "--junit-xml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a JUnit XML report here.",
+)
+@click.option(
+    "--jsonl",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one JSON line per case here.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=DEFAULT_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Seconds an adapter may stay silent on a case.",
+)
+@click.option(
+    "--window",
+    type=click.IntRange(min=1, max=1024),
+    default=DEFAULT_WINDOW,
+    show_default=True,
+    help="Requests in flight at once.",
+)
 def conform(
     adapter_command: str | None,
     vectors_dir: Path | None,
@@ -105,7 +159,12 @@ def conform(
         raise HarnessError("no case matches the given filters")
     console = Console()
     progress = Progress(
-        TextColumn("conformance"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True
+        TextColumn("conformance"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
     )
     try:
         with progress:
@@ -143,7 +202,13 @@ def vectors() -> None:
 
 
 @vectors.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("vectors"), show_default=True, help="Directory to write.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("vectors"),
+    show_default=True,
+    help="Directory to write.",
+)
 def generate(out: Path) -> None:
     """Write the complete vector set and its manifest."""
     vector_files = generate_vector_set()
@@ -155,7 +220,14 @@ def generate(out: Path) -> None:
 
 
 @vectors.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("vectors"), show_default=True, help="Vector set to check.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("vectors"),
+    show_default=True,
+    help="Vector set to check.",
+)
 def check(directory: Path) -> None:
     """Regenerate into an empty temporary directory and compare, byte for byte."""
     if not directory.is_dir():
@@ -166,7 +238,9 @@ def check(directory: Path) -> None:
     for problem in problems:
         click.echo(problem)
     if problems:
-        click.echo(f"{directory} does not match the generator: run 'forkspec vectors generate --out {directory}'")
+        click.echo(
+            f"{directory} does not match the generator: run 'forkspec vectors generate --out {directory}'"
+        )
         sys.exit(1)
     click.echo(f"{directory} matches the generator")
 

@@ -1,1 +1,4 @@
-"""The generated test vectors, shipped as package data. Written by `forkspec vectors generate`; never edit by hand."""
+"""The generated test vectors, shipped as package data.
+
+Written by `forkspec vectors generate`; never edit them by hand.
+"""

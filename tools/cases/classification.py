@@ -9,27 +9,45 @@ from forkspec.presets import load_preset, preset_names
 from forkspec.tools.cases import CaseSpec
 
 KINDS = ("soft_fork", "hard_fork", "emergency_patch", "client_update")
-BUMP_EXAMPLES = (("major", "2.0.0"), ("minor", "1.5.0"), ("patch", "1.4.3"), ("none", "1.4.2+rebuild"))
+BUMP_EXAMPLES = (
+    ("major", "2.0.0"),
+    ("minor", "1.5.0"),
+    ("patch", "1.4.3"),
+    ("none", "1.4.2+rebuild"),
+)
 OLD_VERSION = "1.4.2"
 UINT64_MAX = 2**64 - 1
 RELEASED_AT = 1_700_000_000
 
 
 def _validators(*stakes: tuple[int, bool]) -> list[dict[str, Any]]:
-    return [{"id": f"v{index}", "stake": stake, "supports": supports} for index, (stake, supports) in enumerate(stakes)]
+    return [
+        {"id": f"v{index}", "stake": stake, "supports": supports}
+        for index, (stake, supports) in enumerate(stakes)
+    ]
 
 
 def _window_cases() -> Iterator[CaseSpec]:
     """Emergency-patch activation windows: the boundary of each preset's window, under that preset."""
     for preset in preset_names():
         window = load_preset(preset).emergency_activation_window_seconds
-        for delay, why in ((0, "at release"), (window, "exactly at the window"), (window + 1, "one second past the window")):
+        for delay, why in (
+            (0, "at release"),
+            (window, "exactly at the window"),
+            (window + 1, "one second past the window"),
+        ):
             yield CaseSpec(
                 "upgrade_check",
                 f"emergency-delay-{delay}",
                 ("CLS-10",),
                 f"emergency patch activating {why} ({delay} s after release)",
-                {"kind": "emergency_patch", "old_version": OLD_VERSION, "new_version": "1.4.3", "released_at": RELEASED_AT, "activates_at": RELEASED_AT + delay},
+                {
+                    "kind": "emergency_patch",
+                    "old_version": OLD_VERSION,
+                    "new_version": "1.4.3",
+                    "released_at": RELEASED_AT,
+                    "activates_at": RELEASED_AT + delay,
+                },
                 presets=(preset,),
             )
 
@@ -38,7 +56,10 @@ def _support_boundary_cases() -> Iterator[CaseSpec]:
     """Each kind's threshold, exactly met and missed by one unit of stake, under each preset."""
     for preset in preset_names():
         parameters = load_preset(preset)
-        thresholds = {"soft_fork": parameters.soft_fork_threshold_bps, "hard_fork": parameters.hard_fork_threshold_bps}
+        thresholds = {
+            "soft_fork": parameters.soft_fork_threshold_bps,
+            "hard_fork": parameters.hard_fork_threshold_bps,
+        }
         for kind, bps in thresholds.items():
             for supporting, why in ((bps, "exactly at"), (bps - 1, "one unit below")):
                 yield CaseSpec(
@@ -46,7 +67,10 @@ def _support_boundary_cases() -> Iterator[CaseSpec]:
                     f"{kind}-{why.replace(' ', '-')}-threshold",
                     ("CLS-6", "CLS-7"),
                     f"{kind}: {supporting} of 10000 stake supports, {why} the threshold",
-                    {"kind": kind, "validators": _validators((supporting, True), (10_000 - supporting, False))},
+                    {
+                        "kind": kind,
+                        "validators": _validators((supporting, True), (10_000 - supporting, False)),
+                    },
                     presets=(preset,),
                 )
 
@@ -54,13 +78,30 @@ def _support_boundary_cases() -> Iterator[CaseSpec]:
 def case_specs() -> Iterator[CaseSpec]:
     """The classification cases."""
     for kind in KINDS:
-        yield CaseSpec("upgrade_policy", kind, ("CLS-1", "CLS-2", "CLS-3", "CLS-4", "CLS-5"), f"the policy of a {kind}", {"kind": kind}, presets=preset_names())
+        yield CaseSpec(
+            "upgrade_policy",
+            kind,
+            ("CLS-1", "CLS-2", "CLS-3", "CLS-4", "CLS-5"),
+            f"the policy of a {kind}",
+            {"kind": kind},
+            presets=preset_names(),
+        )
     for name, why in (("Soft_Fork", "wrong case"), ("fork", "not a kind"), ("", "empty")):
-        yield CaseSpec("upgrade_policy", f"unknown-kind-{why.replace(' ', '-')}", ("CLS-1",), f"unknown kind: {why}", {"kind": name})
+        yield CaseSpec(
+            "upgrade_policy",
+            f"unknown-kind-{why.replace(' ', '-')}",
+            ("CLS-1",),
+            f"unknown kind: {why}",
+            {"kind": name},
+        )
 
     for kind in KINDS:
         for bump, new_version in BUMP_EXAMPLES:
-            timing = {"released_at": RELEASED_AT, "activates_at": RELEASED_AT + 600} if kind == "emergency_patch" else {}
+            timing = (
+                {"released_at": RELEASED_AT, "activates_at": RELEASED_AT + 600}
+                if kind == "emergency_patch"
+                else {}
+            )
             yield CaseSpec(
                 "upgrade_check",
                 f"{kind}-{bump}-bump",
@@ -80,38 +121,192 @@ def case_specs() -> Iterator[CaseSpec]:
     update = {"kind": "client_update", "old_version": OLD_VERSION, "new_version": "1.4.3"}
     fork = {"kind": "hard_fork", "old_version": OLD_VERSION, "new_version": "2.0.0"}
     for slug, requirements, description, data in (
-        ("emergency-missing-times", ("CLS-10",), "an emergency patch without release and activation times", emergency),
-        ("emergency-missing-release", ("CLS-10",), "an emergency patch without a release time", {**emergency, "activates_at": RELEASED_AT}),
-        ("emergency-activation-before-release", ("CLS-11",), "an emergency patch activating before its release", {**emergency, "released_at": RELEASED_AT, "activates_at": RELEASED_AT - 1}),
-        ("emergency-bump-checked-first", ("CLS-8", "GEN-7"), "a bump mismatch is reported before a timing error", {**emergency, "new_version": "1.5.0", "released_at": RELEASED_AT, "activates_at": RELEASED_AT - 1}),
-        ("client-update-with-activation", ("CLS-9",), "a client update that declares an activation", {**update, "activates_at": RELEASED_AT}),
-        ("client-update-with-release-time", ("CLS-9",), "a client update may state its release time", {**update, "released_at": RELEASED_AT}),
-        ("hard-fork-activation-before-release", ("CLS-11",), "a hard fork activating before its release", {**fork, "released_at": RELEASED_AT, "activates_at": RELEASED_AT - 1}),
-        ("hard-fork-any-delay", ("CLS-10",), "coordinated upgrades have no activation deadline", {**fork, "released_at": RELEASED_AT, "activates_at": RELEASED_AT + 10**9}),
-        ("timestamp-negative", ("CLS-12",), "a negative timestamp", {**fork, "released_at": -1, "activates_at": RELEASED_AT}),
-        ("timestamp-over-64-bits", ("CLS-12",), "a timestamp at 2^64", {**fork, "released_at": RELEASED_AT, "activates_at": UINT64_MAX + 1}),
-        ("timestamp-at-64-bit-bound", ("CLS-12",), "timestamps at 2^64-1", {**fork, "released_at": UINT64_MAX, "activates_at": UINT64_MAX}),
+        (
+            "emergency-missing-times",
+            ("CLS-10",),
+            "an emergency patch without release and activation times",
+            emergency,
+        ),
+        (
+            "emergency-missing-release",
+            ("CLS-10",),
+            "an emergency patch without a release time",
+            {**emergency, "activates_at": RELEASED_AT},
+        ),
+        (
+            "emergency-activation-before-release",
+            ("CLS-11",),
+            "an emergency patch activating before its release",
+            {**emergency, "released_at": RELEASED_AT, "activates_at": RELEASED_AT - 1},
+        ),
+        (
+            "emergency-bump-checked-first",
+            ("CLS-8", "GEN-7"),
+            "a bump mismatch is reported before a timing error",
+            {
+                **emergency,
+                "new_version": "1.5.0",
+                "released_at": RELEASED_AT,
+                "activates_at": RELEASED_AT - 1,
+            },
+        ),
+        (
+            "client-update-with-activation",
+            ("CLS-9",),
+            "a client update that declares an activation",
+            {**update, "activates_at": RELEASED_AT},
+        ),
+        (
+            "client-update-with-release-time",
+            ("CLS-9",),
+            "a client update may state its release time",
+            {**update, "released_at": RELEASED_AT},
+        ),
+        (
+            "hard-fork-activation-before-release",
+            ("CLS-11",),
+            "a hard fork activating before its release",
+            {**fork, "released_at": RELEASED_AT, "activates_at": RELEASED_AT - 1},
+        ),
+        (
+            "hard-fork-any-delay",
+            ("CLS-10",),
+            "coordinated upgrades have no activation deadline",
+            {**fork, "released_at": RELEASED_AT, "activates_at": RELEASED_AT + 10**9},
+        ),
+        (
+            "timestamp-negative",
+            ("CLS-12",),
+            "a negative timestamp",
+            {**fork, "released_at": -1, "activates_at": RELEASED_AT},
+        ),
+        (
+            "timestamp-over-64-bits",
+            ("CLS-12",),
+            "a timestamp at 2^64",
+            {**fork, "released_at": RELEASED_AT, "activates_at": UINT64_MAX + 1},
+        ),
+        (
+            "timestamp-at-64-bit-bound",
+            ("CLS-12",),
+            "timestamps at 2^64-1",
+            {**fork, "released_at": UINT64_MAX, "activates_at": UINT64_MAX},
+        ),
         ("unknown-kind", ("CLS-1",), "an unknown kind", {**fork, "kind": "fork"}),
-        ("invalid-old-version", ("VER-2",), "an invalid old version", {**fork, "old_version": "1.4"}),
-        ("invalid-new-version", ("VER-2",), "an invalid new version", {**fork, "new_version": "2.0.0-"}),
-        ("unknown-kind-before-versions", ("CLS-1", "GEN-7"), "the kind is checked before the versions", {**fork, "kind": "fork", "old_version": "x"}),
+        (
+            "invalid-old-version",
+            ("VER-2",),
+            "an invalid old version",
+            {**fork, "old_version": "1.4"},
+        ),
+        (
+            "invalid-new-version",
+            ("VER-2",),
+            "an invalid new version",
+            {**fork, "new_version": "2.0.0-"},
+        ),
+        (
+            "unknown-kind-before-versions",
+            ("CLS-1", "GEN-7"),
+            "the kind is checked before the versions",
+            {**fork, "kind": "fork", "old_version": "x"},
+        ),
     ):
         yield CaseSpec("upgrade_check", slug, requirements, description, data)
 
     yield from _support_boundary_cases()
     for kind in ("emergency_patch", "client_update"):
-        yield CaseSpec("upgrade_support", f"{kind}-needs-no-support", ("CLS-6",), f"a {kind} needs no support", {"kind": kind, "validators": _validators((10, False))})
+        yield CaseSpec(
+            "upgrade_support",
+            f"{kind}-needs-no-support",
+            ("CLS-6",),
+            f"a {kind} needs no support",
+            {"kind": kind, "validators": _validators((10, False))},
+        )
     for slug, requirements, description, validators, kind in (
-        ("hard-fork-unanimous", ("CLS-6",), "every validator supports a hard fork", _validators((5, True), (7, True)), "hard_fork"),
-        ("hard-fork-stake-not-headcount", ("CLS-6",), "support is weighted by stake, not by head count", _validators((1, True), (1, True), (1, True), (97, False)), "hard_fork"),
-        ("hard-fork-stakes-beyond-64-bits", ("CLS-6", "CLS-7"), "stakes whose sum exceeds 2^64 are tallied exactly", _validators((UINT64_MAX, True), (UINT64_MAX, True), (UINT64_MAX, True), (UINT64_MAX, True), (UINT64_MAX, False)), "hard_fork"),
-        ("hard-fork-huge-stake-one-short", ("CLS-6", "CLS-7"), "80% of 5 * (2^64-1) missed by one unit", _validators((UINT64_MAX, True), (UINT64_MAX, True), (UINT64_MAX, True), (UINT64_MAX - 1, True), (UINT64_MAX, False), (1, False)), "hard_fork"),
-        ("zero-stake-validator", ("CLS-7",), "a validator with zero stake counts for nothing", _validators((0, True), (10, False)), "hard_fork"),
-        ("duplicate-validator", ("CLS-7",), "a validator listed twice", [{"id": "a", "stake": 1, "supports": True}, {"id": "a", "stake": 2, "supports": False}], "hard_fork"),
-        ("negative-stake", ("CLS-7",), "a negative stake", _validators((-1, True), (10, False)), "hard_fork"),
-        ("stake-at-2-64", ("CLS-7",), "a stake at 2^64", _validators((UINT64_MAX + 1, True)), "hard_fork"),
+        (
+            "hard-fork-unanimous",
+            ("CLS-6",),
+            "every validator supports a hard fork",
+            _validators((5, True), (7, True)),
+            "hard_fork",
+        ),
+        (
+            "hard-fork-stake-not-headcount",
+            ("CLS-6",),
+            "support is weighted by stake, not by head count",
+            _validators((1, True), (1, True), (1, True), (97, False)),
+            "hard_fork",
+        ),
+        (
+            "hard-fork-stakes-beyond-64-bits",
+            ("CLS-6", "CLS-7"),
+            "stakes whose sum exceeds 2^64 are tallied exactly",
+            _validators(
+                (UINT64_MAX, True),
+                (UINT64_MAX, True),
+                (UINT64_MAX, True),
+                (UINT64_MAX, True),
+                (UINT64_MAX, False),
+            ),
+            "hard_fork",
+        ),
+        (
+            "hard-fork-huge-stake-one-short",
+            ("CLS-6", "CLS-7"),
+            "80% of 5 * (2^64-1) missed by one unit",
+            _validators(
+                (UINT64_MAX, True),
+                (UINT64_MAX, True),
+                (UINT64_MAX, True),
+                (UINT64_MAX - 1, True),
+                (UINT64_MAX, False),
+                (1, False),
+            ),
+            "hard_fork",
+        ),
+        (
+            "zero-stake-validator",
+            ("CLS-7",),
+            "a validator with zero stake counts for nothing",
+            _validators((0, True), (10, False)),
+            "hard_fork",
+        ),
+        (
+            "duplicate-validator",
+            ("CLS-7",),
+            "a validator listed twice",
+            [{"id": "a", "stake": 1, "supports": True}, {"id": "a", "stake": 2, "supports": False}],
+            "hard_fork",
+        ),
+        (
+            "negative-stake",
+            ("CLS-7",),
+            "a negative stake",
+            _validators((-1, True), (10, False)),
+            "hard_fork",
+        ),
+        (
+            "stake-at-2-64",
+            ("CLS-7",),
+            "a stake at 2^64",
+            _validators((UINT64_MAX + 1, True)),
+            "hard_fork",
+        ),
         ("no-validators", ("CLS-7",), "an empty validator set", [], "hard_fork"),
-        ("all-stake-zero", ("CLS-7",), "a validator set whose stake is all zero", _validators((0, True), (0, False)), "hard_fork"),
+        (
+            "all-stake-zero",
+            ("CLS-7",),
+            "a validator set whose stake is all zero",
+            _validators((0, True), (0, False)),
+            "hard_fork",
+        ),
         ("unknown-kind", ("CLS-1",), "an unknown kind", _validators((1, True)), "fork"),
     ):
-        yield CaseSpec("upgrade_support", slug, requirements, description, {"kind": kind, "validators": validators})
+        yield CaseSpec(
+            "upgrade_support",
+            slug,
+            requirements,
+            description,
+            {"kind": kind, "validators": validators},
+        )

@@ -30,14 +30,24 @@ def case_specs() -> Iterator[CaseSpec]:
     """The feature-flag cases."""
     names = [flag.name for flag in FLAG_REGISTRY]
     for flag in FLAG_REGISTRY:
-        yield CaseSpec("flags_encode", f"single-{flag.name.lower()}", ("FLG-2", "FLG-3"), f"{flag.name} alone is bit {flag.bit}", {"flags": [flag.name]})
+        yield CaseSpec(
+            "flags_encode",
+            f"single-{flag.name.lower()}",
+            ("FLG-2", "FLG-3"),
+            f"{flag.name} alone is bit {flag.bit}",
+            {"flags": [flag.name]},
+        )
     for slug, description, listed in (
         ("all", "every registered flag", names),
         ("all-reversed", "the order of names does not matter", names[::-1]),
         ("empty", "no flag is mask 0", []),
         ("unknown-name", "a name no flag is registered as", ["CROSS_SHARD_V3"]),
         ("lower-case-name", "names are case-sensitive", ["zk_recursion"]),
-        ("duplicate-name", "a flag named twice", ["ZK_RECURSION", "CROSS_SHARD_V2", "ZK_RECURSION"]),
+        (
+            "duplicate-name",
+            "a flag named twice",
+            ["ZK_RECURSION", "CROSS_SHARD_V2", "ZK_RECURSION"],
+        ),
     ):
         yield CaseSpec("flags_encode", slug, ("FLG-3", "FLG-7"), description, {"flags": listed})
 
@@ -56,29 +66,79 @@ def case_specs() -> Iterator[CaseSpec]:
     for flag in FLAG_REGISTRY:
         for where, version in _boundary_versions(flag.introduced_in):
             slug = f"{flag.name.lower()}-{where}"
-            yield CaseSpec("flags_in_force", slug, ("FLG-4",), f"flags in force {where} {flag.name}'s introduction ({version})", {"protocol_version": version})
-            yield CaseSpec("flags_check", slug, ("FLG-10",), f"{flag.name} announced {where} its introduction ({version})", {"mask": 1 << flag.bit, "protocol_version": version})
-    for version, slug in (("0.0.0", "genesis"), ("18446744073709551615.0.0", "far-future"), ("2.0", "invalid-version")):
-        yield CaseSpec("flags_in_force", slug, ("FLG-4",), f"flags in force at {version}", {"protocol_version": version})
+            yield CaseSpec(
+                "flags_in_force",
+                slug,
+                ("FLG-4",),
+                f"flags in force {where} {flag.name}'s introduction ({version})",
+                {"protocol_version": version},
+            )
+            yield CaseSpec(
+                "flags_check",
+                slug,
+                ("FLG-10",),
+                f"{flag.name} announced {where} its introduction ({version})",
+                {"mask": 1 << flag.bit, "protocol_version": version},
+            )
+    for version, slug in (
+        ("0.0.0", "genesis"),
+        ("18446744073709551615.0.0", "far-future"),
+        ("2.0", "invalid-version"),
+    ):
+        yield CaseSpec(
+            "flags_in_force",
+            slug,
+            ("FLG-4",),
+            f"flags in force at {version}",
+            {"protocol_version": version},
+        )
     for mask, version, slug, description in (
         (0, "0.0.0", "empty-at-genesis", "an empty mask is valid at any version"),
-        (1 << 5, "1.0.0", "unknown-bit-before-introduction", "unknown bits are reported before introduction"),
+        (
+            1 << 5,
+            "1.0.0",
+            "unknown-bit-before-introduction",
+            "unknown bits are reported before introduction",
+        ),
         (MASK_LIMIT, "9.0.0", "out-of-range", "a mask at 2^64"),
         (KNOWN_MASK, "2.1.0", "partly-introduced", "a mask with flags not yet introduced"),
         (1, "2.0.0-", "invalid-version", "an invalid protocol version"),
     ):
-        yield CaseSpec("flags_check", slug, ("FLG-5", "FLG-6", "FLG-10"), description, {"mask": mask, "protocol_version": version})
+        yield CaseSpec(
+            "flags_check",
+            slug,
+            ("FLG-5", "FLG-6", "FLG-10"),
+            description,
+            {"mask": mask, "protocol_version": version},
+        )
 
-    samples = ((0b0011, 0b0110, "overlapping"), (0b1111, 0, "with-empty"), (0b1010, 0b0101, "disjoint"), (0b1001, 0b1001, "identical"))
+    samples = (
+        (0b0011, 0b0110, "overlapping"),
+        (0b1111, 0, "with-empty"),
+        (0b1010, 0b0101, "disjoint"),
+        (0b1001, 0b1001, "identical"),
+    )
     for operation in ("intersection", "union", "difference"):
         for left, right, slug in samples:
-            yield CaseSpec("flags_combine", f"{operation}-{slug}", ("FLG-8",), f"{operation} of {left:#06b} and {right:#06b}", {"operation": operation, "left": left, "right": right})
+            yield CaseSpec(
+                "flags_combine",
+                f"{operation}-{slug}",
+                ("FLG-8",),
+                f"{operation} of {left:#06b} and {right:#06b}",
+                {"operation": operation, "left": left, "right": right},
+            )
     for left, right, slug, description in (
         (1 << 7, 1, "unknown-left", "an unknown bit in the left mask"),
         (1, MASK_LIMIT, "out-of-range-right", "a right mask at 2^64"),
         (-2, 1, "negative-left", "a negative left mask"),
     ):
-        yield CaseSpec("flags_combine", f"union-{slug}", ("FLG-5", "FLG-6", "FLG-8"), description, {"operation": "union", "left": left, "right": right})
+        yield CaseSpec(
+            "flags_combine",
+            f"union-{slug}",
+            ("FLG-5", "FLG-6", "FLG-8"),
+            description,
+            {"operation": "union", "left": left, "right": right},
+        )
 
     for inner, outer, slug, description in (
         (0b0011, 0b0111, "strict-subset", "a strict subset"),
@@ -90,4 +150,10 @@ def case_specs() -> Iterator[CaseSpec]:
         (1 << 10, KNOWN_MASK, "unknown-inner", "an unknown bit in the inner mask"),
         (1, -1, "negative-outer", "a negative outer mask"),
     ):
-        yield CaseSpec("flags_subset", slug, ("FLG-5", "FLG-6", "FLG-9"), description, {"inner": inner, "outer": outer})
+        yield CaseSpec(
+            "flags_subset",
+            slug,
+            ("FLG-5", "FLG-6", "FLG-9"),
+            description,
+            {"inner": inner, "outer": outer},
+        )

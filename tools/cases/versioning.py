@@ -113,7 +113,12 @@ ORDER_RULES = (
     ("1.0.0-a-", "1.0.0-a0", "hyphen sorts before digits in ASCII", ("VER-9",)),
     ("1.0.0-alpha", "1.0.0-alpha.0", "shorter identifier set is lower", ("VER-9",)),
     ("1.0.0-9", f"1.0.0-{UINT64_MAX}", "numeric identifiers beyond 32 bits", ("VER-9", "VER-5")),
-    ("1.0.0-10", "1.0.0-9a", "a number against an alphanumeric that starts with digits", ("VER-9",)),
+    (
+        "1.0.0-10",
+        "1.0.0-9a",
+        "a number against an alphanumeric that starts with digits",
+        ("VER-9",),
+    ),
     ("1.9.0", "1.10.0", "components compare as numbers", ("VER-7",)),
     ("1.0.9", "1.1.0", "minor outranks patch", ("VER-7",)),
     ("1.99.99", "2.0.0-alpha", "major outranks pre-release", ("VER-7", "VER-8")),
@@ -154,17 +159,37 @@ DOWNGRADES = (
 
 
 def _slug(text: str) -> str:
-    return "".join(character if character.isascii() and character.isalnum() else "-" for character in text.lower()).strip("-")
+    return "".join(
+        character if character.isascii() and character.isalnum() else "-" for character in text.lower()
+    ).strip("-")
 
 
 def case_specs() -> Iterator[CaseSpec]:
     """The versioning cases."""
     for text, why in VALID_FORMS:
-        yield CaseSpec("version_parse", f"valid-{_slug(why)}", ("VER-1", "VER-3", "VER-4"), f"valid: {why}", {"version": text})
+        yield CaseSpec(
+            "version_parse",
+            f"valid-{_slug(why)}",
+            ("VER-1", "VER-3", "VER-4"),
+            f"valid: {why}",
+            {"version": text},
+        )
     for text, why in INVALID_FORMS:
-        yield CaseSpec("version_parse", f"invalid-{_slug(why)}", ("VER-2", "VER-6"), f"invalid: {why}", {"version": text})
+        yield CaseSpec(
+            "version_parse",
+            f"invalid-{_slug(why)}",
+            ("VER-2", "VER-6"),
+            f"invalid: {why}",
+            {"version": text},
+        )
     for text, why in OUT_OF_RANGE:
-        yield CaseSpec("version_parse", f"range-{_slug(why)}", ("VER-5",), f"out of range: {why}", {"version": text})
+        yield CaseSpec(
+            "version_parse",
+            f"range-{_slug(why)}",
+            ("VER-5",),
+            f"out of range: {why}",
+            {"version": text},
+        )
 
     for index, (lower, higher) in enumerate(pairwise(SEMVER_PRECEDENCE_CHAIN)):
         for left, right, direction in ((lower, higher, "lt"), (higher, lower, "gt")):
@@ -185,16 +210,54 @@ def case_specs() -> Iterator[CaseSpec]:
     for lower, higher, why, requirements in ORDER_RULES:
         for left, right, direction in ((lower, higher, "lt"), (higher, lower, "gt")):
             yield CaseSpec(
-                "version_compare", f"{_slug(why)}-{direction}", requirements, f"{why}: {left} against {right}", {"left": left, "right": right}
+                "version_compare",
+                f"{_slug(why)}-{direction}",
+                requirements,
+                f"{why}: {left} against {right}",
+                {"left": left, "right": right},
             )
     for left, right, why in EQUAL_PRECEDENCE:
-        yield CaseSpec("version_compare", f"equal-{_slug(why)}", ("VER-10",), f"{why}: {left} against {right}", {"left": left, "right": right})
-    for left, right, side in (("1.0", "1.0.0", "left"), ("1.0.0", "01.0.0", "right"), (f"{UINT64_OVER}.0.0", "1.0.0", "left-range")):
-        yield CaseSpec("version_compare", f"invalid-{side}", ("VER-2", "VER-5"), f"an invalid {side} operand is rejected", {"left": left, "right": right})
+        yield CaseSpec(
+            "version_compare",
+            f"equal-{_slug(why)}",
+            ("VER-10",),
+            f"{why}: {left} against {right}",
+            {"left": left, "right": right},
+        )
+    for left, right, side in (
+        ("1.0", "1.0.0", "left"),
+        ("1.0.0", "01.0.0", "right"),
+        (f"{UINT64_OVER}.0.0", "1.0.0", "left-range"),
+    ):
+        yield CaseSpec(
+            "version_compare",
+            f"invalid-{side}",
+            ("VER-2", "VER-5"),
+            f"an invalid {side} operand is rejected",
+            {"left": left, "right": right},
+        )
 
     for old, new, why in BUMPS:
-        yield CaseSpec("version_bump", _slug(why), ("VER-11", "VER-12"), f"bump {old} -> {new}: {why}", {"old": old, "new": new})
+        yield CaseSpec(
+            "version_bump",
+            _slug(why),
+            ("VER-11", "VER-12"),
+            f"bump {old} -> {new}: {why}",
+            {"old": old, "new": new},
+        )
     for old, new, why in DOWNGRADES:
-        yield CaseSpec("version_bump", f"downgrade-{_slug(why)}", ("VER-13",), f"downgrade {old} -> {new}: {why}", {"old": old, "new": new})
+        yield CaseSpec(
+            "version_bump",
+            f"downgrade-{_slug(why)}",
+            ("VER-13",),
+            f"downgrade {old} -> {new}: {why}",
+            {"old": old, "new": new},
+        )
     for old, new, side in (("1.2", "1.3.0", "old"), ("1.2.3", "1.3.0-", "new")):
-        yield CaseSpec("version_bump", f"invalid-{side}", ("VER-2",), f"an invalid {side} version is rejected", {"old": old, "new": new})
+        yield CaseSpec(
+            "version_bump",
+            f"invalid-{side}",
+            ("VER-2",),
+            f"an invalid {side} version is rejected",
+            {"old": old, "new": new},
+        )

@@ -1,0 +1,97 @@
+"""Misbehaving adapters that test the runner: the reference with one deliberate defect.
+
+Usage: python fake_adapter.py MODE. Every mode answers like the reference except where its
+defect strikes; the tests know from each mode's trigger exactly which cases should suffer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from forkspec import versioning
+from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
+
+_correct_compare = versioning.compare_versions
+
+
+def reversed_prerelease_compare(left: versioning.Version, right: versioning.Version) -> int:
+    """SemVer precedence with the order between two pre-releases of one core reversed."""
+    order = _correct_compare(left, right)
+    same_core = (left.major, left.minor, left.patch) == (right.major, right.minor, right.patch)
+    return -order if same_core and left.prerelease and right.prerelease else order
+
+
+def is_trigger(request: dict[str, Any]) -> bool:
+    """The requests the faulty modes misbehave on: every flags_subset case."""
+    return bool(request["handler"] == "flags_subset")
+
+
+def write(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def requests() -> Iterator[dict[str, Any]]:
+    """Messages from stdin, read without buffering so that `more_input_soon` sees what is left."""
+    buffer = b""
+    while chunk := os.read(0, 65536):
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            yield json.loads(line)
+
+
+def more_input_soon() -> bool:
+    return bool(select.select([0], [], [], 0.2)[0])
+
+
+def main(mode: str) -> int:
+    if mode == "reversed-prerelease":
+        versioning.compare_versions = reversed_prerelease_compare
+    if mode == "no-hello":
+        return 3
+    held: list[dict[str, Any]] = []
+    for message in requests():
+        if message["type"] == "shutdown":
+            return 0
+        if message["type"] == "hello":
+            hello = hello_reply()
+            if mode == "versioning-only":
+                hello["handlers"] = [name for name in hello["handlers"] if name.startswith("version_")]
+            if mode == "announces-nothing":
+                hello["handlers"] = []
+            write(hello)
+            continue
+        reply = reply_to_run(message)
+        if mode == "out-of-order":
+            held.append(reply)
+            if len(held) == 4 or not more_input_soon():
+                for answer in reversed(held):
+                    write(answer)
+                held.clear()
+            continue
+        if is_trigger(message):
+            if mode == "crash":
+                os._exit(7)
+            if mode == "hang":
+                time.sleep(3600)
+            if mode == "garbage":
+                sys.stdout.write("this is not JSON\n")
+                sys.stdout.flush()
+                continue
+            if mode == "missing-output":
+                reply.pop("output", None)
+            if mode == "float-output" and "output" in reply:
+                reply["output"] = {"subset": 1.0}
+        write(reply)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
