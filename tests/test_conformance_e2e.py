@@ -1,0 +1,124 @@
+"""End to end: `forkspec conform` against the reference and against misbehaving adapters."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from forkspec.conformance.vectorfile import Case
+from forkspec.versioning import parse_version
+from tests.conftest import fake_adapter, run_forkspec
+
+SUBSET_AND_DECODE = ("--handler", "flags_subset", "--handler", "flags_decode")
+
+
+def exercises_prerelease_order(case: Case) -> bool:
+    """Whether a case's answer depends on the order between two different pre-releases of one core."""
+    if case.handler not in ("version_compare", "version_bump"):
+        return False
+    texts = list(case.input.values())
+    try:
+        left, right = (parse_version(text) for text in texts)
+    except Exception:
+        return False
+    same_core = (left.major, left.minor, left.patch) == (right.major, right.minor, right.patch)
+    return same_core and bool(left.prerelease) and bool(right.prerelease) and left.prerelease != right.prerelease
+
+
+def test_reference_passes_every_shipped_case(tmp_path: Path, shipped_cases: list[Case]) -> None:
+    junit = tmp_path / "junit.xml"
+    run = run_forkspec("conform", "--junit-xml", str(junit), tmp_path=tmp_path)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.verdicts == {case.id: "PASS" for case in shipped_cases}
+    suites = ElementTree.parse(junit).getroot().findall("testsuite")
+    assert sum(int(suite.get("tests", "0")) for suite in suites) == len(shipped_cases)
+    assert all(suite.get("failures") == "0" and suite.get("errors") == "0" for suite in suites)
+
+
+def test_reversed_prerelease_order_fails_exactly_the_cases_of_that_rule(
+    tmp_path: Path, shipped_cases: list[Case]
+) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("reversed-prerelease"), tmp_path=tmp_path)
+    expected_failures = {case.id for case in shipped_cases if exercises_prerelease_order(case)}
+    assert len(expected_failures) >= 10
+    assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
+    assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {"PASS"}
+    assert run.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("mode", "verdict", "restarts"),
+    [("crash", "ERROR", True), ("garbage", "ERROR", True), ("missing-output", "ERROR", False), ("hang", "TIMEOUT", True)],
+)
+def test_misbehaviour_lands_on_the_guilty_cases_only(
+    mode: str, verdict: str, restarts: bool, tmp_path: Path, shipped_cases: list[Case]
+) -> None:
+    run = run_forkspec(
+        "conform", "--adapter", fake_adapter(mode), *SUBSET_AND_DECODE, "--timeout", "0.5", tmp_path=tmp_path
+    )
+    selected = [case for case in shipped_cases if case.handler in ("flags_subset", "flags_decode")]
+    assert run.verdicts == {
+        case.id: verdict if case.handler == "flags_subset" else "PASS" for case in selected
+    }
+    assert run.exit_code == 1
+    assert ("the adapter was restarted" in run.stdout) is restarts
+
+
+def test_float_for_boolean_is_a_failure_not_a_pass(tmp_path: Path, shipped_cases: list[Case]) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("float-output"), "--handler", "flags_subset", tmp_path=tmp_path)
+    subset_cases = [case for case in shipped_cases if case.handler == "flags_subset"]
+    assert run.verdicts == {case.id: "PASS" if case.error else "FAIL" for case in subset_cases}
+
+
+def test_answers_in_any_order_are_matched_by_id(tmp_path: Path, shipped_cases: list[Case]) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("out-of-order"), tmp_path=tmp_path)
+    assert run.exit_code == 0
+    assert set(run.verdicts.values()) == {"PASS"}
+    assert len(run.verdicts) == len(shipped_cases)
+
+
+def test_unannounced_handlers_are_skipped_without_failing(tmp_path: Path) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("versioning-only"), tmp_path=tmp_path)
+    assert run.exit_code == 0
+    for case_id, verdict in run.verdicts.items():
+        assert verdict == ("PASS" if case_id.split("/")[1].startswith("version_") else "SKIP")
+
+
+def test_a_run_that_passes_nothing_is_not_a_pass(tmp_path: Path) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("announces-nothing"), tmp_path=tmp_path)
+    assert set(run.verdicts.values()) == {"SKIP"}
+    assert run.exit_code == 1
+    assert "no case passed" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--adapter", fake_adapter("no-hello")), "adapter failed to start"),
+        (("--adapter", "/nonexistent/adapter"), "cannot start adapter"),
+        (("--adapter", "'unbalanced"), "--adapter"),
+        (("-k", "no-such-case-anywhere"), "no case matches"),
+        (("--vectors", "/nonexistent/vectors"), "unusable vector set"),
+        (("--timeout", "0"), "--timeout"),
+    ],
+)
+def test_usage_and_harness_errors_exit_2(arguments: tuple[str, ...], message: str, tmp_path: Path) -> None:
+    run = run_forkspec("conform", *arguments, tmp_path=tmp_path)
+    assert run.exit_code == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_selection_by_pattern_glob_handler_and_preset(tmp_path: Path, shipped_cases: list[Case]) -> None:
+    run = run_forkspec("conform", "-k", "*/version_compare/semver-chain-*", "--preset", "mainnet", tmp_path=tmp_path)
+    expected = {case.id for case in shipped_cases if case.handler == "version_compare" and "/semver-chain-" in case.id}
+    assert set(run.verdicts) == expected
+    run = run_forkspec("conform", "-k", "emergency", "--handler", "upgrade_check", "--preset", "minimal", tmp_path=tmp_path)
+    assert set(run.verdicts) == {
+        case.id
+        for case in shipped_cases
+        if case.handler == "upgrade_check" and case.preset == "minimal" and "emergency" in case.id
+    }
+    assert run.verdicts

@@ -1,0 +1,119 @@
+"""The vector pipeline: determinism, schemas, manifest, the check, and rejection of bad sets."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from forkspec.conformance import vectorfile
+from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
+from forkspec.handlers import HANDLERS
+from forkspec.tools.cli import shipped_vectors
+from forkspec.tools.generate import generate_vector_set, vector_set_differences, write_vector_set
+from tests.conftest import run_forkspec
+
+REPOSITORY_VECTORS = Path(__file__).parent.parent / "vectors"
+
+
+@pytest.fixture
+def vector_copy(tmp_path: Path) -> Path:
+    """A writable copy of the committed vector set."""
+    copy = tmp_path / "vectors"
+    shutil.copytree(REPOSITORY_VECTORS, copy, ignore=shutil.ignore_patterns("__init__.py", "__pycache__"))
+    return copy
+
+
+def test_generation_is_deterministic() -> None:
+    assert generate_vector_set() == generate_vector_set()
+
+
+def test_committed_vectors_match_the_generator(tmp_path: Path) -> None:
+    write_vector_set(generate_vector_set(), tmp_path)
+    assert vector_set_differences(tmp_path, REPOSITORY_VECTORS) == []
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeDumper"), reason="libyaml is not installed")
+def test_libyaml_and_pure_python_dumpers_write_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    with_libyaml = generate_vector_set()
+    monkeypatch.setattr(vectorfile, "YamlDumper", yaml.SafeDumper)
+    assert generate_vector_set() == with_libyaml
+
+
+def test_shipped_set_loads_with_every_handler_and_both_outcomes(shipped_cases: list[Case]) -> None:
+    assert {case.handler for case in shipped_cases} == set(HANDLERS)
+    assert {case.preset for case in shipped_cases} == {"mainnet", "minimal"}
+    for handler in HANDLERS:
+        outcomes = {case.error is None for case in shipped_cases if case.handler == handler}
+        assert outcomes == {True, False}, handler
+
+
+def test_shipped_vectors_are_the_repository_vectors() -> None:
+    assert vector_set_differences(REPOSITORY_VECTORS, shipped_vectors()) == []
+
+
+def test_check_command_reports_edit_addition_and_removal(vector_copy: Path, tmp_path: Path) -> None:
+    edited = vector_copy / "mainnet" / "versioning" / "version_compare.yaml"
+    edited.write_text(edited.read_text().replace("order: -1", "order: 1", 1))
+    (vector_copy / "mainnet" / "versioning" / "extra.yaml").write_text("format: x\n")
+    (vector_copy / "mainnet" / "flags" / "flags_subset.yaml").unlink()
+    run = run_forkspec("vectors", "check", "--dir", str(vector_copy), tmp_path=tmp_path)
+    assert run.exit_code == 1
+    assert "differs: mainnet/versioning/version_compare.yaml" in run.stdout
+    assert "not generated: mainnet/versioning/extra.yaml" in run.stdout
+    assert "missing: mainnet/flags/flags_subset.yaml" in run.stdout
+
+
+def test_check_command_accepts_a_fresh_generation(tmp_path: Path) -> None:
+    out = tmp_path / "fresh"
+    assert run_forkspec("vectors", "generate", "--out", str(out), tmp_path=tmp_path).exit_code == 0
+    run = run_forkspec("vectors", "check", "--dir", str(out), tmp_path=tmp_path)
+    assert run.exit_code == 0, run.stdout
+
+
+def _rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def _refresh_manifest(root: Path) -> None:
+    """Recompute the manifest so that only the deliberate defect remains."""
+    files = {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*.yaml"))}
+    files.pop(vectorfile.MANIFEST_NAME)
+    entries = [(path, vectorfile.sha256_hex(data)) for path, data in files.items()]
+    manifest = {
+        "format": vectorfile.MANIFEST_FORMAT,
+        "files": [{"path": path, "sha256": digest, "cases": 1} for path, digest in entries],
+        "root_sha256": vectorfile.root_hash(entries),
+    }
+    (root / vectorfile.MANIFEST_NAME).write_bytes(vectorfile.dump_yaml(manifest, flow_leaves=False))
+
+
+COMPARE = "mainnet/versioning/version_compare.yaml"
+
+DEFECTS = [
+    ("tampered file", lambda root: _rewrite(root / COMPARE, "order: -1", "order: 1"), False, "SHA-256 does not match"),
+    ("malformed YAML", lambda root: (root / COMPARE).write_text("cases: [unclosed\n"), True, "malformed YAML"),
+    ("not UTF-8", lambda root: (root / COMPARE).write_bytes(b"\xff\xfe\x00"), True, COMPARE),
+    ("wrong type", lambda root: _rewrite(root / COMPARE, "order: -1", "order: '-1'"), True, "output"),
+    ("float for integer", lambda root: _rewrite(root / COMPARE, "order: -1", "order: -1.0"), True, "output"),
+    ("unknown error code", lambda root: _rewrite(root / "mainnet/versioning/version_parse.yaml", "error: INVALID_VERSION", "error: NOT_A_CODE"), True, "NOT_A_CODE"),
+    ("unknown handler", lambda root: _rewrite(root / COMPARE, "handler: version_compare", "handler: version_sort"), True, "unknown handler"),
+    ("case in the wrong file", lambda root: _rewrite(root / COMPARE, "preset: mainnet", "preset: minimal"), True, "belongs in"),
+    ("unlisted file", lambda root: shutil.copy(root / COMPARE, root / "mainnet/versioning/copy.yaml"), False, "not in the manifest"),
+    ("duplicate id", lambda root: _rewrite(root / COMPARE, "semver-chain-00-gt", "semver-chain-00-lt"), True, "appears twice"),
+    ("missing manifest", lambda root: (root / vectorfile.MANIFEST_NAME).unlink(), False, "cannot read the manifest"),
+    ("bad root hash", lambda root: _rewrite(root / vectorfile.MANIFEST_NAME, "root_sha256: ", "root_sha256: 0"), False, "root_sha256"),
+]
+
+
+@pytest.mark.parametrize(("defect", "refresh", "message"), [(d[1], d[2], d[3]) for d in DEFECTS], ids=[d[0] for d in DEFECTS])
+def test_a_defective_vector_set_is_rejected_whole(vector_copy: Path, defect, refresh: bool, message: str) -> None:  # type: ignore[no-untyped-def]
+    defect(vector_copy)
+    if refresh:
+        _refresh_manifest(vector_copy)
+    with pytest.raises(VectorSetError, match=message.replace("[", r"\[")):
+        load_vector_set(vector_copy)
