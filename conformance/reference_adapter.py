@@ -1,7 +1,8 @@
 """The reference served over the adapter protocol: `forkspec adapter` (ADP-12).
 
 It is one more adapter to the runner, and the model of what a client team writes: read a
-line, answer it, flush. It answers requests in order and never reads ahead.
+line, answer it, flush. It answers requests in order and never reads ahead, which the
+pipelining rule allows (ADP-10); it writes nothing but protocol lines to stdout (ADP-11).
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def hello_reply() -> dict[str, Any]:
 
 
 def reply_to_run(request: dict[str, Any]) -> dict[str, Any]:
-    """The answer to one run request: result, canonical error, or skip for an unknown handler."""
+    """The answer to one run request: result, canonical error, or skip for an unknown handler.
+
+    A rejected input is an error answer, never a reason to stop (ADP-6, ADP-7, ADP-8, ADP-13).
+    """
     if request["handler"] not in HANDLERS:
         return {"type": "skip", "id": request["id"], "reason": f"no handler {request['handler']}"}
     try:

@@ -17,13 +17,30 @@ from typing import Any
 import yaml
 from forkspec.errors import ErrorCode
 from forkspec.handlers import HANDLERS, handler_schema_path
+from forkspec.presets import preset_names
 from forkspec.schemas import first_violation, validator
 
 VECTOR_FORMAT = "forkspec-vectors/1"
 MANIFEST_FORMAT = "forkspec-manifest/1"
 MANIFEST_NAME = "manifest.yaml"
 
-YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlLoader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader (libyaml's when present) that refuses a mapping with a repeated key (VEC-9)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(key, deep=True) for key, _ in node.value]
+        repeated = sorted({str(key) for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"repeated key {', '.join(repeated)}", node.start_mark
+            )
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
 YamlDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -127,6 +144,8 @@ def _parse_yaml(data: bytes, where: str) -> object:
         raise VectorSetError(f"{where}: malformed YAML: {error}".replace("\n", " ")) from error
     except UnicodeDecodeError as error:
         raise VectorSetError(f"{where}: not UTF-8 text: {error}") from error
+    except ValueError as error:
+        raise VectorSetError(f"{where}: a value that cannot be read: {error}") from error
 
 
 def _checked(document: object, schema_path: str, where: str, definition: str | None = None) -> Any:
@@ -140,6 +159,8 @@ def _read_case(entry: Mapping[str, Any], path: str) -> Case:
     where = f"{path}: case {entry['id']}"
     if entry["handler"] not in HANDLERS:
         raise VectorSetError(f"{where}: unknown handler {entry['handler']!r}")
+    if entry["preset"] not in preset_names():
+        raise VectorSetError(f"{where}: unknown preset {entry['preset']!r}")
     case = Case(
         id=entry["id"],
         handler=entry["handler"],
@@ -153,6 +174,7 @@ def _read_case(entry: Mapping[str, Any], path: str) -> Case:
     )
     if case_file_path(case) != path:
         raise VectorSetError(f"{where}: belongs in {case_file_path(case)}")
+    # VEC-8: the id names the preset and the handler; VEC-4: input and output follow the handler's schema.
     if not case.id.startswith(f"{case.preset}/{case.handler}/"):
         raise VectorSetError(f"{where}: id must start with '<preset>/<handler>/'")
     schema = handler_schema_path(case.handler)
@@ -164,26 +186,28 @@ def _read_case(entry: Mapping[str, Any], path: str) -> Case:
     return case
 
 
-def _read_manifest(root: Path) -> dict[str, str]:
-    """The manifest's path -> sha256, after checking its schema and root hash (VEC-5)."""
+def _read_manifest(root: Path) -> dict[str, tuple[str, int]]:
+    """The manifest's path -> (sha256, number of cases), after checking its schema and root hash (VEC-5)."""
     where = str(root / MANIFEST_NAME)
     try:
         data = (root / MANIFEST_NAME).read_bytes()
     except OSError as error:
         raise VectorSetError(f"{where}: cannot read the manifest: {error.strerror}") from error
     manifest = _checked(_parse_yaml(data, where), "manifest.json", where)
-    digests = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
-    if len(digests) != len(manifest["files"]):
+    listed = {entry["path"]: (entry["sha256"], entry["cases"]) for entry in manifest["files"]}
+    if len(listed) != len(manifest["files"]):
         raise VectorSetError(f"{where}: a file is listed twice")
-    if root_hash(digests.items()) != manifest["root_sha256"]:
+    if root_hash((path, digest) for path, (digest, _) in listed.items()) != manifest["root_sha256"]:
         raise VectorSetError(f"{where}: root_sha256 does not match the listed files")
-    return digests
+    return listed
 
 
 def vector_file_paths(root: Path) -> list[str]:
     """The vector files under `root`, as sorted POSIX paths relative to it."""
     return sorted(
-        path.relative_to(root).as_posix() for path in root.rglob("*.yaml") if path.name != MANIFEST_NAME
+        relative
+        for relative in (path.relative_to(root).as_posix() for path in root.rglob("*.yaml"))
+        if relative != MANIFEST_NAME
     )
 
 
@@ -191,19 +215,22 @@ def load_vector_set(root: Path) -> list[Case]:
     """Load and check every case under `root` against the manifest and the schemas (VEC-1 to VEC-9)."""
     if not root.is_dir():
         raise VectorSetError(f"{root}: not a directory")
-    digests = _read_manifest(root)
+    listed = _read_manifest(root)
     present = vector_file_paths(root)
-    unlisted = sorted(set(present) - set(digests))
-    missing = sorted(set(digests) - set(present))
+    unlisted = sorted(set(present) - set(listed))
+    missing = sorted(set(listed) - set(present))
     if unlisted or missing:
         raise VectorSetError(f"{root}: files not in the manifest {unlisted}, listed but missing {missing}")
     cases: list[Case] = []
     seen: set[str] = set()
     for path in present:
         data = (root / path).read_bytes()
-        if sha256_hex(data) != digests[path]:
+        digest, count = listed[path]
+        if sha256_hex(data) != digest:
             raise VectorSetError(f"{root / path}: SHA-256 does not match the manifest")
         document = _checked(_parse_yaml(data, path), "vector-file.json", path)
+        if len(document["cases"]) != count:
+            raise VectorSetError(f"{path}: the manifest counts {count} cases, the file has {len(document['cases'])}")
         for entry in document["cases"]:
             case = _read_case(entry, path)
             if case.id in seen:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from forkspec.errors import ErrorCode, ensure, reject
+from forkspec.errors import ErrorCode, ensure, integer_text, reject
 from forkspec.kernels import meets_threshold
 from forkspec.presets import Preset
 from forkspec.versioning import UINT64_MAX, Bump, Version, version_bump
@@ -129,7 +129,7 @@ def tally_support(kind: UpgradeKind, validators: Sequence[Validator], preset: Pr
         ensure(
             0 <= validator.stake <= UINT64_MAX,
             ErrorCode.STAKE_OUT_OF_RANGE,
-            f"stake {validator.stake} of validator {validator.id!r} is outside 0..2^64-1",
+            f"stake {integer_text(validator.stake)} of validator {validator.id!r} is outside 0..2^64-1",
         )
     total = sum(validator.stake for validator in validators)
     ensure(total > 0, ErrorCode.NO_STAKE, "the validator set holds no stake")
@@ -158,11 +158,12 @@ def check_declared_upgrade(
         f"a {kind} must carry a {policy.required_bump} bump, {old} -> {new} is {bump}",
     )
     for name, value in (("released_at", released_at), ("activates_at", activates_at)):
-        ensure(
-            value is None or 0 <= value <= UINT64_MAX,
-            ErrorCode.TIMESTAMP_OUT_OF_RANGE,
-            f"{name} {value} is outside 0..2^64-1",
-        )
+        if value is not None:
+            ensure(
+                0 <= value <= UINT64_MAX,
+                ErrorCode.TIMESTAMP_OUT_OF_RANGE,
+                f"{name} {integer_text(value)} is outside 0..2^64-1",
+            )
     if policy.activation is ActivationPolicy.NONE:
         ensure(activates_at is None, ErrorCode.UNEXPECTED_ACTIVATION, f"a {kind} has no activation")
         return bump

@@ -45,6 +45,16 @@ class SpecError(Exception):
         self.detail = detail
 
 
+LARGEST_INTEGER_SHOWN = 10**40
+
+
+def integer_text(value: int) -> str:
+    """An integer for a detail: in decimal, or by its size when it is too long to print usefully (GEN-3)."""
+    if -LARGEST_INTEGER_SHOWN < value < LARGEST_INTEGER_SHOWN:
+        return str(value)
+    return f"{'-' if value < 0 else ''}an integer of {value.bit_length()} bits"
+
+
 def reject(code: ErrorCode, detail: str) -> NoReturn:
     """Raise the canonical error `code` with `detail`."""
     raise SpecError(code, detail)

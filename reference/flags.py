@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from forkspec.errors import ErrorCode, ensure
+from forkspec.errors import ErrorCode, ensure, integer_text
 from forkspec.kernels import is_subset
 from forkspec.versioning import Version, compare_versions, parse_version
 
@@ -52,7 +52,7 @@ def validate_mask(mask: int) -> int:
     ensure(
         0 <= mask < MASK_LIMIT,
         ErrorCode.FLAG_MASK_OUT_OF_RANGE,
-        f"mask {mask} is outside 0..2^64-1",
+        f"mask {integer_text(mask)} is outside 0..2^64-1",
     )
     ensure(
         is_subset(mask, KNOWN_MASK),

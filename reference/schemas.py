@@ -45,7 +45,12 @@ def validator(relative_path: str, definition: str | None = None) -> Validator:
 
 def first_violation(checker: Validator, instance: object) -> str | None:
     """A one-line description of the first way `instance` violates the schema, or None."""
-    error = jsonschema.exceptions.best_match(checker.iter_errors(cast(Any, instance)))
+    try:
+        error = jsonschema.exceptions.best_match(checker.iter_errors(cast(Any, instance)))
+    except ValueError:
+        # The validator describes a violating value with repr(), which refuses integers of more
+        # than 4300 digits: such a value is in a place where the schema does not allow it.
+        return "(somewhere): an integer too long to print is where the schema does not allow it"
     if error is None:
         return None
     location = "/".join(str(part) for part in error.absolute_path) or "(root)"

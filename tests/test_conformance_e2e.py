@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-
 from forkspec.conformance.vectorfile import Case
 from forkspec.versioning import parse_version
+
 from tests.conftest import fake_adapter, run_forkspec
 
 SUBSET_AND_DECODE = ("--handler", "flags_subset", "--handler", "flags_decode")
@@ -24,7 +24,9 @@ def exercises_prerelease_order(case: Case) -> bool:
     except Exception:
         return False
     same_core = (left.major, left.minor, left.patch) == (right.major, right.minor, right.patch)
-    return same_core and bool(left.prerelease) and bool(right.prerelease) and left.prerelease != right.prerelease
+    return (
+        same_core and bool(left.prerelease) and bool(right.prerelease) and left.prerelease != right.prerelease
+    )
 
 
 def test_reference_passes_every_shipped_case(tmp_path: Path, shipped_cases: list[Case]) -> None:
@@ -44,13 +46,20 @@ def test_reversed_prerelease_order_fails_exactly_the_cases_of_that_rule(
     expected_failures = {case.id for case in shipped_cases if exercises_prerelease_order(case)}
     assert len(expected_failures) >= 10
     assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
-    assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {"PASS"}
+    assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
+        "PASS"
+    }
     assert run.exit_code == 1
 
 
 @pytest.mark.parametrize(
     ("mode", "verdict", "restarts"),
-    [("crash", "ERROR", True), ("garbage", "ERROR", True), ("missing-output", "ERROR", False), ("hang", "TIMEOUT", True)],
+    [
+        ("crash", "ERROR", True),
+        ("garbage", "ERROR", True),
+        ("missing-output", "ERROR", False),
+        ("hang", "TIMEOUT", True),
+    ],
 )
 def test_misbehaviour_lands_on_the_guilty_cases_only(
     mode: str, verdict: str, restarts: bool, tmp_path: Path, shipped_cases: list[Case]
@@ -67,7 +76,9 @@ def test_misbehaviour_lands_on_the_guilty_cases_only(
 
 
 def test_float_for_boolean_is_a_failure_not_a_pass(tmp_path: Path, shipped_cases: list[Case]) -> None:
-    run = run_forkspec("conform", "--adapter", fake_adapter("float-output"), "--handler", "flags_subset", tmp_path=tmp_path)
+    run = run_forkspec(
+        "conform", "--adapter", fake_adapter("float-output"), "--handler", "flags_subset", tmp_path=tmp_path
+    )
     subset_cases = [case for case in shipped_cases if case.handler == "flags_subset"]
     assert run.verdicts == {case.id: "PASS" if case.error else "FAIL" for case in subset_cases}
 
@@ -112,10 +123,16 @@ def test_usage_and_harness_errors_exit_2(arguments: tuple[str, ...], message: st
 
 
 def test_selection_by_pattern_glob_handler_and_preset(tmp_path: Path, shipped_cases: list[Case]) -> None:
-    run = run_forkspec("conform", "-k", "*/version_compare/semver-chain-*", "--preset", "mainnet", tmp_path=tmp_path)
-    expected = {case.id for case in shipped_cases if case.handler == "version_compare" and "/semver-chain-" in case.id}
+    run = run_forkspec(
+        "conform", "-k", "*/version_compare/semver-chain-*", "--preset", "mainnet", tmp_path=tmp_path
+    )
+    expected = {
+        case.id for case in shipped_cases if case.handler == "version_compare" and "/semver-chain-" in case.id
+    }
     assert set(run.verdicts) == expected
-    run = run_forkspec("conform", "-k", "emergency", "--handler", "upgrade_check", "--preset", "minimal", tmp_path=tmp_path)
+    run = run_forkspec(
+        "conform", "-k", "emergency", "--handler", "upgrade_check", "--preset", "minimal", tmp_path=tmp_path
+    )
     assert set(run.verdicts) == {
         case.id
         for case in shipped_cases

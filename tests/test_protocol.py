@@ -7,9 +7,6 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from forkspec.conformance import protocol
 from forkspec.conformance.protocol import ProtocolError, decode, encode
 from forkspec.conformance.reference_adapter import serve
@@ -17,6 +14,8 @@ from forkspec.conformance.vectorfile import Case
 from forkspec.conformance.verdicts import CaseResult, Verdict, exit_status, judge, same_json
 from forkspec.handlers import HANDLERS
 from forkspec.presets import preset_names
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def transcript(*messages: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
@@ -30,7 +29,9 @@ def transcript(*messages: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
 def test_reference_adapter_transcript() -> None:
     status, answers = transcript(
         protocol.runner_hello(),
-        protocol.run_request(0, "c0", "version_compare", "mainnet", {"left": "1.0.0-alpha", "right": "1.0.0"}),
+        protocol.run_request(
+            0, "c0", "version_compare", "mainnet", {"left": "1.0.0-alpha", "right": "1.0.0"}
+        ),
         protocol.run_request(1, "c1", "version_parse", "mainnet", {"version": "01.0.0"}),
         protocol.run_request(2, "c2", "no_such_handler", "mainnet", {}),
         protocol.run_request(3, "c3", "version_parse", "testnet", {"version": "1.0.0"}),
@@ -90,7 +91,9 @@ def test_hello_with_another_protocol_version_is_refused() -> None:
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3)
+    ),
     max_leaves=10,
 )
 
@@ -101,14 +104,35 @@ def test_same_json_is_reflexive_and_survives_a_round_trip(value: object) -> None
     assert same_json(value, json.loads(json.dumps(value)))
 
 
-@pytest.mark.parametrize(("left", "right"), [(1, True), (0, False), (1, 1.0), ({"a": 1}, {"a": 1, "b": 2}), ([1, 2], [2, 1]), (None, 0)])
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [(1, True), (0, False), (1, 1.0), ({"a": 1}, {"a": 1, "b": 2}), ([1, 2], [2, 1]), (None, 0)],
+)
 def test_same_json_keeps_types_apart(left: object, right: object) -> None:
     assert not same_json(left, right)
     assert not same_json(right, left)
 
 
-CASE = Case("mainnet/version_compare/x", "version_compare", "mainnet", ("VER-7",), "d", (), {"left": "1.0.0", "right": "2.0.0"}, output={"order": -1})
-REJECTION = Case("mainnet/version_parse/y", "version_parse", "mainnet", ("VER-2",), "d", (), {"version": "1"}, error="INVALID_VERSION")
+CASE = Case(
+    "mainnet/version_compare/x",
+    "version_compare",
+    "mainnet",
+    ("VER-7",),
+    "d",
+    (),
+    {"left": "1.0.0", "right": "2.0.0"},
+    output={"order": -1},
+)
+REJECTION = Case(
+    "mainnet/version_parse/y",
+    "version_parse",
+    "mainnet",
+    ("VER-2",),
+    "d",
+    (),
+    {"version": "1"},
+    error="INVALID_VERSION",
+)
 
 
 @pytest.mark.parametrize(
@@ -118,7 +142,11 @@ REJECTION = Case("mainnet/version_parse/y", "version_parse", "mainnet", ("VER-2"
         (CASE, {"type": "result", "id": 0, "output": {"order": 1}}, Verdict.FAIL),
         (CASE, {"type": "error", "id": 0, "code": "INVALID_VERSION"}, Verdict.FAIL),
         (CASE, {"type": "skip", "id": 0}, Verdict.SKIP),
-        (REJECTION, {"type": "error", "id": 0, "code": "INVALID_VERSION", "detail": "any text"}, Verdict.PASS),
+        (
+            REJECTION,
+            {"type": "error", "id": 0, "code": "INVALID_VERSION", "detail": "any text"},
+            Verdict.PASS,
+        ),
         (REJECTION, {"type": "error", "id": 0, "code": "VERSION_OUT_OF_RANGE"}, Verdict.FAIL),
         (REJECTION, {"type": "result", "id": 0, "output": {}}, Verdict.FAIL),
     ],

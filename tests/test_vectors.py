@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from forkspec.conformance import vectorfile
 from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
 from forkspec.handlers import HANDLERS
 from forkspec.tools.cli import shipped_vectors
 from forkspec.tools.generate import generate_vector_set, vector_set_differences, write_vector_set
+
 from tests.conftest import run_forkspec
 
 REPOSITORY_VECTORS = Path(__file__).parent.parent / "vectors"
@@ -79,6 +79,14 @@ def _rewrite(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def _case_count(data: bytes) -> int:
+    """The number of cases in a vector file, or 1 for a file too broken to count."""
+    try:
+        return len(yaml.safe_load(data)["cases"])
+    except (yaml.YAMLError, UnicodeDecodeError, TypeError, KeyError):
+        return 1
+
+
 def _refresh_manifest(root: Path) -> None:
     """Recompute the manifest so that only the deliberate defect remains."""
     files = {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*.yaml"))}
@@ -86,7 +94,9 @@ def _refresh_manifest(root: Path) -> None:
     entries = [(path, vectorfile.sha256_hex(data)) for path, data in files.items()]
     manifest = {
         "format": vectorfile.MANIFEST_FORMAT,
-        "files": [{"path": path, "sha256": digest, "cases": 1} for path, digest in entries],
+        "files": [
+            {"path": path, "sha256": digest, "cases": _case_count(files[path])} for path, digest in entries
+        ],
         "root_sha256": vectorfile.root_hash(entries),
     }
     (root / vectorfile.MANIFEST_NAME).write_bytes(vectorfile.dump_yaml(manifest, flow_leaves=False))
@@ -94,26 +104,117 @@ def _refresh_manifest(root: Path) -> None:
 
 COMPARE = "mainnet/versioning/version_compare.yaml"
 
+
+def _miscount(root: Path, path: str) -> None:
+    manifest = yaml.safe_load((root / vectorfile.MANIFEST_NAME).read_bytes())
+    for entry in manifest["files"]:
+        if entry["path"] == path:
+            entry["cases"] += 1
+    (root / vectorfile.MANIFEST_NAME).write_bytes(vectorfile.dump_yaml(manifest, flow_leaves=False))
+
+
+def _move_to_preset(root: Path, path: str, preset: str) -> None:
+    text = (root / path).read_text().replace("mainnet", preset)
+    target = root / path.replace("mainnet", preset)
+    target.parent.mkdir(parents=True)
+    target.write_text(text)
+    (root / path).unlink()
+
+
 DEFECTS = [
-    ("tampered file", lambda root: _rewrite(root / COMPARE, "order: -1", "order: 1"), False, "SHA-256 does not match"),
-    ("malformed YAML", lambda root: (root / COMPARE).write_text("cases: [unclosed\n"), True, "malformed YAML"),
+    (
+        "tampered file",
+        lambda root: _rewrite(root / COMPARE, "order: -1", "order: 1"),
+        False,
+        "SHA-256 does not match",
+    ),
+    (
+        "malformed YAML",
+        lambda root: (root / COMPARE).write_text("cases: [unclosed\n"),
+        True,
+        "malformed YAML",
+    ),
     ("not UTF-8", lambda root: (root / COMPARE).write_bytes(b"\xff\xfe\x00"), True, COMPARE),
     ("wrong type", lambda root: _rewrite(root / COMPARE, "order: -1", "order: '-1'"), True, "output"),
     ("float for integer", lambda root: _rewrite(root / COMPARE, "order: -1", "order: -1.0"), True, "output"),
-    ("unknown error code", lambda root: _rewrite(root / "mainnet/versioning/version_parse.yaml", "error: INVALID_VERSION", "error: NOT_A_CODE"), True, "NOT_A_CODE"),
-    ("unknown handler", lambda root: _rewrite(root / COMPARE, "handler: version_compare", "handler: version_sort"), True, "unknown handler"),
-    ("case in the wrong file", lambda root: _rewrite(root / COMPARE, "preset: mainnet", "preset: minimal"), True, "belongs in"),
-    ("unlisted file", lambda root: shutil.copy(root / COMPARE, root / "mainnet/versioning/copy.yaml"), False, "not in the manifest"),
-    ("duplicate id", lambda root: _rewrite(root / COMPARE, "semver-chain-00-gt", "semver-chain-00-lt"), True, "appears twice"),
-    ("missing manifest", lambda root: (root / vectorfile.MANIFEST_NAME).unlink(), False, "cannot read the manifest"),
-    ("bad root hash", lambda root: _rewrite(root / vectorfile.MANIFEST_NAME, "root_sha256: ", "root_sha256: 0"), False, "root_sha256"),
+    (
+        "unknown error code",
+        lambda root: _rewrite(
+            root / "mainnet/versioning/version_parse.yaml", "error: INVALID_VERSION", "error: NOT_A_CODE"
+        ),
+        True,
+        "NOT_A_CODE",
+    ),
+    (
+        "unknown handler",
+        lambda root: _rewrite(root / COMPARE, "handler: version_compare", "handler: version_sort"),
+        True,
+        "unknown handler",
+    ),
+    (
+        "case in the wrong file",
+        lambda root: _rewrite(root / COMPARE, "preset: mainnet", "preset: minimal"),
+        True,
+        "belongs in",
+    ),
+    (
+        "unlisted file",
+        lambda root: shutil.copy(root / COMPARE, root / "mainnet/versioning/copy.yaml"),
+        False,
+        "not in the manifest",
+    ),
+    (
+        "duplicate id",
+        lambda root: _rewrite(root / COMPARE, "semver-chain-00-gt", "semver-chain-00-lt"),
+        True,
+        "appears twice",
+    ),
+    (
+        "missing manifest",
+        lambda root: (root / vectorfile.MANIFEST_NAME).unlink(),
+        False,
+        "cannot read the manifest",
+    ),
+    (
+        "repeated key",
+        lambda root: _rewrite(
+            root / COMPARE,
+            "  handler: version_compare\n",
+            "  handler: version_compare\n  handler: version_compare\n",
+        ),
+        True,
+        "repeated key handler",
+    ),
+    ("case count differs from the manifest", lambda root: _miscount(root, COMPARE), False, "counts"),
+    ("unknown preset", lambda root: _move_to_preset(root, COMPARE, "testnet"), True, "unknown preset"),
+    (
+        "bad root hash",
+        lambda root: _rewrite(root / vectorfile.MANIFEST_NAME, "root_sha256: ", "root_sha256: 0"),
+        False,
+        "root_sha256",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("defect", "refresh", "message"), [(d[1], d[2], d[3]) for d in DEFECTS], ids=[d[0] for d in DEFECTS])
-def test_a_defective_vector_set_is_rejected_whole(vector_copy: Path, defect, refresh: bool, message: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("defect", "refresh", "message"), [(d[1], d[2], d[3]) for d in DEFECTS], ids=[d[0] for d in DEFECTS]
+)
+def test_a_defective_vector_set_is_rejected_whole(
+    vector_copy: Path, defect, refresh: bool, message: str
+) -> None:  # type: ignore[no-untyped-def]
     defect(vector_copy)
     if refresh:
         _refresh_manifest(vector_copy)
     with pytest.raises(VectorSetError, match=message.replace("[", r"\[")):
         load_vector_set(vector_copy)
+
+
+def test_generate_refuses_a_directory_that_is_not_a_vector_set(tmp_path: Path) -> None:
+    target = tmp_path / "not-vectors"
+    (target / "presets").mkdir(parents=True)
+    precious = target / "presets" / "mainnet.yaml"
+    precious.write_text("name: mainnet\n")
+    run = run_forkspec("vectors", "generate", "--out", str(target), tmp_path=tmp_path)
+    assert run.exit_code == 2
+    assert "has no manifest.yaml" in run.stderr
+    assert precious.read_text() == "name: mainnet\n"

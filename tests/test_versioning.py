@@ -8,9 +8,6 @@ from dataclasses import replace
 from functools import cmp_to_key
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from forkspec.errors import ErrorCode, SpecError
 from forkspec.versioning import (
     UINT64_MAX,
@@ -20,6 +17,8 @@ from forkspec.versioning import (
     parse_version,
     version_bump,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 # --------------------------------------------------------------------------------------------
 # Helpers and strategies
@@ -57,7 +56,9 @@ def precedence_key(version: Version) -> tuple[object, ...]:
     if not version.prerelease:
         return (core, 1, ())
     identifiers = tuple(
-        (0, int(identifier), b"") if re.fullmatch(r"[0-9]+", identifier) else (1, 0, identifier.encode("ascii"))
+        (0, int(identifier), b"")
+        if re.fullmatch(r"[0-9]+", identifier)
+        else (1, 0, identifier.encode("ascii"))
         for identifier in version.prerelease
     )
     return (core, 0, identifiers)
@@ -97,6 +98,7 @@ def near_misses(draw: st.DrawFn) -> str:
     removed = draw(st.integers(0, 1))
     inserted = draw(st.sampled_from(["", "0", ".", "-", "+", "a", " ", "\uff10"]))
     return text[:position] + inserted + text[position + removed :]
+
 
 # --------------------------------------------------------------------------------------------
 # Parsing
@@ -160,7 +162,10 @@ def test_valid_versions_parse_and_print_back(text: str) -> None:
         ),
         ("2.0.0+build.1848", Version(2, 0, 0, (), ("build", "1848"))),
         ("1.0.0-0A.is.legal", Version(1, 0, 0, ("0A", "is", "legal"))),
-        ("1.2.3----R-S.12.9.1--.12+meta", Version(1, 2, 3, ("---R-S", "12", "9", "1--", "12"), ("meta",))),
+        (
+            "1.2.3----R-S.12.9.1--.12+meta",
+            Version(1, 2, 3, ("---R-S", "12", "9", "1--", "12"), ("meta",)),
+        ),
         (f"{UINT64_MAX}.0.1", Version(UINT64_MAX, 0, 1)),
     ],
 )
@@ -264,13 +269,43 @@ def test_numbers_above_uint64_are_out_of_range(text: str) -> None:
     assert rejection_code(text) is ErrorCode.VERSION_OUT_OF_RANGE
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # The core must have three parts before any number is read.
+        ("1.0.0.99999999999999999999", ErrorCode.INVALID_VERSION),
+        # MAJOR, then MINOR, then PATCH; digits, then leading zero, then range, per component.
+        ("99999999999999999999.0.x", ErrorCode.VERSION_OUT_OF_RANGE),
+        ("01.99999999999999999999.0", ErrorCode.INVALID_VERSION),
+        ("0.99999999999999999999.01", ErrorCode.VERSION_OUT_OF_RANGE),
+        (
+            "99999999999999999999999.999999999999999999.99999999999999999"
+            "----RC-SNAPSHOT.12.09.1--------------------------------..12",
+            ErrorCode.VERSION_OUT_OF_RANGE,
+        ),
+        # Pre-release: every identifier's syntax first, then numeric identifiers left to right.
+        ("1.0.0-99999999999999999999.a..b", ErrorCode.INVALID_VERSION),
+        ("1.0.0-99999999999999999999.a_b", ErrorCode.INVALID_VERSION),
+        ("1.0.0-99999999999999999999.01", ErrorCode.VERSION_OUT_OF_RANGE),
+        ("1.0.0-01.99999999999999999999", ErrorCode.INVALID_VERSION),
+        # Pre-release before build.
+        ("1.0.0-99999999999999999999+a..b", ErrorCode.VERSION_OUT_OF_RANGE),
+        ("1.0.0-01+99999999999999999999", ErrorCode.INVALID_VERSION),
+    ],
+)
+def test_parsing_procedure_order_decides_between_defects(text: str, code: ErrorCode) -> None:
+    assert rejection_code(text) is code
+
+
 @pytest.mark.xfail(
     strict=True,
     raises=ValueError,
     reason="reference bug: int() of a >4300-digit component raises ValueError (CPython's "
     "int_max_str_digits) before the 2^64-1 range check",
 )
-@pytest.mark.parametrize("text", ["1" * 5000 + ".0.0", "1.0.0-" + "1" * 5000])
+@pytest.mark.parametrize(
+    "text", ["1" * 5000 + ".0.0", "1.0.0-" + "1" * 5000], ids=["major", "prerelease"]
+)
 def test_huge_numbers_are_out_of_range_not_a_crash(text: str) -> None:
     assert rejection_code(text) is ErrorCode.VERSION_OUT_OF_RANGE
 
@@ -334,16 +369,14 @@ SEMVER_ORDER_EXAMPLES = [
     ["0.0.0-0", "0.0.0", "0.0.1", f"0.0.{UINT64_MAX}", "0.1.0", f"{UINT64_MAX}.0.0"],
     [f"1.0.0-{UINT64_MAX - 1}", f"1.0.0-{UINT64_MAX}", "1.0.0-0a"],
     ["1.0.0-a", "1.0.0-a.0", "1.0.0-a.a", "1.0.0-aa", "1.0.0-b"],
+    # VER-9's own examples: `Z` before `a`, `-` before `0`, a proper prefix first.
+    ["1.0.0-0", "1.0.0--", "1.0.0-0a", "1.0.0-Z", "1.0.0-alpha", "1.0.0-alphab"],
 ]
 
 
 @pytest.mark.parametrize(
     ("lower", "higher"),
-    [
-        pair
-        for chain in SEMVER_ORDER_EXAMPLES
-        for pair in itertools.combinations(chain, 2)
-    ],
+    [pair for chain in SEMVER_ORDER_EXAMPLES for pair in itertools.combinations(chain, 2)],
 )
 def test_semver_precedence_examples(lower: str, higher: str) -> None:
     assert compare_versions(v(lower), v(higher)) == -1
@@ -377,7 +410,9 @@ def test_compare_is_antisymmetric(left: Version, right: Version) -> None:
 
 
 @given(versions, builds)
-def test_compare_is_zero_on_the_same_version_whatever_its_build(version: Version, build: tuple[str, ...]) -> None:
+def test_compare_is_zero_on_the_same_version_whatever_its_build(
+    version: Version, build: tuple[str, ...]
+) -> None:
     assert compare_versions(version, version) == 0
     assert compare_versions(version, replace(version, build=build)) == 0
 
@@ -386,9 +421,9 @@ def test_compare_is_zero_on_the_same_version_whatever_its_build(version: Version
 def test_build_metadata_never_affects_order(
     left: Version, right: Version, left_build: tuple[str, ...], right_build: tuple[str, ...]
 ) -> None:
-    assert compare_versions(replace(left, build=left_build), replace(right, build=right_build)) == compare_versions(
-        left, right
-    )
+    assert compare_versions(
+        replace(left, build=left_build), replace(right, build=right_build)
+    ) == compare_versions(left, right)
 
 
 @given(st.lists(versions, min_size=3, max_size=6))

@@ -23,7 +23,12 @@ from forkspec.conformance.reference_adapter import serve
 from forkspec.conformance.runner import DEFAULT_TIMEOUT_SECONDS, DEFAULT_WINDOW, Run, RunSettings
 from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
 from forkspec.conformance.verdicts import CaseResult, exit_status
-from forkspec.tools.generate import generate_vector_set, vector_set_differences, write_vector_set
+from forkspec.tools.generate import (
+    NotAVectorSetError,
+    generate_vector_set,
+    vector_set_differences,
+    write_vector_set,
+)
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -214,7 +219,7 @@ def generate(out: Path) -> None:
     vector_files = generate_vector_set()
     try:
         write_vector_set(vector_files, out)
-    except OSError as error:
+    except (OSError, NotAVectorSetError) as error:
         raise HarnessError(f"cannot write vectors to {out}: {error}") from error
     click.echo(f"wrote {len(vector_files)} files to {out}")
 

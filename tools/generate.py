@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from forkspec.conformance.vectorfile import Case, render_vector_set
+from forkspec.conformance.vectorfile import MANIFEST_NAME, Case, render_vector_set
 from forkspec.errors import SpecError
 from forkspec.handlers import run_handler
 from forkspec.tools.cases import CaseSpec, case_specs
@@ -57,10 +57,20 @@ def generate_vector_set() -> dict[str, bytes]:
     return render_vector_set(build_cases(case_specs()))
 
 
+class NotAVectorSetError(Exception):
+    """The target directory holds files but no vector-set manifest: writing there could destroy them."""
+
+
 def write_vector_set(files: Mapping[str, bytes], root: Path) -> None:
-    """Write `files` under `root`, removing vector files the set no longer has."""
+    """Write `files` under `root`, removing the vector files the set no longer has (VEC-7).
+
+    `root` must be empty, missing, or an earlier vector set (it has a manifest); only files at
+    the vector-file depth `<preset>/<area>/<handler>.yaml` are ever removed.
+    """
+    if root.exists() and any(root.iterdir()) and not (root / MANIFEST_NAME).is_file():
+        raise NotAVectorSetError(f"{root} is not empty and has no {MANIFEST_NAME}")
     root.mkdir(parents=True, exist_ok=True)
-    for stale in root.rglob("*.yaml"):
+    for stale in root.glob("*/*/*.yaml"):
         if stale.relative_to(root).as_posix() not in files:
             stale.unlink()
     for path, data in files.items():

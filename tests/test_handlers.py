@@ -1,0 +1,656 @@
+"""Handlers: canonical JSON in and out, input validation and presets (GEN-3, GEN-6, GEN-7)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from forkspec import HANDLERS, ErrorCode, SpecError, run_handler
+from forkspec.flags import FLAG_REGISTRY
+from forkspec.handlers import handler_schema_path
+from forkspec.presets import BASIS_POINTS, Preset, load_preset, preset_names
+from forkspec.schemas import first_violation, validator
+from hypothesis import given
+from hypothesis import strategies as st
+
+PRESET_DIRECTORY = Path(__file__).resolve().parents[1] / "spec" / "presets"
+PRESET_FILES = sorted(PRESET_DIRECTORY.glob("*.yaml"))
+PRESET_NAMES = [path.stem for path in PRESET_FILES]
+CROSS_SHARD, AGGREGATED, ZK, ENCRYPTED = (flag.name for flag in FLAG_REGISTRY)
+
+# One valid call per handler, with its output under the mainnet preset.
+VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "version_parse": (
+        {"version": "1.2.3-rc.1+build.5"},
+        {"major": 1, "minor": 2, "patch": 3, "prerelease": ["rc", "1"], "build": ["build", "5"]},
+    ),
+    "version_compare": ({"left": "1.0.0-alpha", "right": "1.0.0"}, {"order": -1}),
+    "version_bump": ({"old": "1.2.3", "new": "1.3.0"}, {"bump": "minor"}),
+    "upgrade_policy": (
+        {"kind": "hard_fork"},
+        {
+            "threshold_bps": 8000,
+            "activation": "coordinated",
+            "required_bump": "major",
+            "backward_compatible": False,
+            "max_activation_delay_seconds": None,
+        },
+    ),
+    "upgrade_check": (
+        {
+            "kind": "emergency_patch",
+            "old_version": "1.2.3",
+            "new_version": "1.2.4",
+            "released_at": 1000,
+            "activates_at": 2000,
+        },
+        {"bump": "patch"},
+    ),
+    "upgrade_support": (
+        {
+            "kind": "soft_fork",
+            "validators": [
+                {"id": "a", "stake": 51, "supports": True},
+                {"id": "b", "stake": 49, "supports": False},
+            ],
+        },
+        {"supporting_stake": 51, "total_stake": 100, "threshold_bps": 5100, "met": True},
+    ),
+    "flags_encode": ({"flags": [ZK, CROSS_SHARD]}, {"mask": 0b101}),
+    "flags_decode": ({"mask": 0b101}, {"flags": [CROSS_SHARD, ZK]}),
+    "flags_in_force": (
+        {"protocol_version": "2.1.0"},
+        {"mask": 0b11, "flags": [CROSS_SHARD, AGGREGATED]},
+    ),
+    "flags_check": (
+        {"mask": 0b11, "protocol_version": "2.1.0"},
+        {"flags": [CROSS_SHARD, AGGREGATED]},
+    ),
+    "flags_combine": ({"operation": "union", "left": 0b1, "right": 0b1100}, {"mask": 0b1101}),
+    "flags_subset": ({"inner": 0b1, "outer": 0b101}, {"subset": True}),
+}
+OPTIONAL_FIELDS = {"upgrade_check": {"released_at", "activates_at"}}
+
+
+def run(name: str, data: object, preset: str = "mainnet") -> dict[str, Any]:
+    return run_handler(name, preset, data)
+
+
+def error_code(name: str, data: object, preset: str = "mainnet") -> ErrorCode:
+    with pytest.raises(SpecError) as excinfo:
+        run_handler(name, preset, data)
+    return excinfo.value.code
+
+
+def assert_valid_output(name: str, output: object) -> None:
+    assert first_violation(validator(handler_schema_path(name), "output"), output) is None
+
+
+# --------------------------------------------------------------------------------------------
+# The handler table
+# --------------------------------------------------------------------------------------------
+
+
+def test_every_handler_has_a_valid_call_here() -> None:
+    assert set(VALID_CALLS) == set(HANDLERS)
+
+
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_handler_metadata(name: str) -> None:
+    handler = HANDLERS[name]
+    assert handler.name == name
+    assert handler.area in {"versioning", "classification", "flags"}
+    assert handler.reads_preset == (handler.area == "classification")
+    for definition in ("input", "output"):
+        validator(handler_schema_path(name), definition)
+
+
+@pytest.mark.parametrize("preset", PRESET_NAMES)
+@pytest.mark.parametrize("name", sorted(VALID_CALLS))
+def test_valid_call_output_matches_its_schema(name: str, preset: str) -> None:
+    data, _ = VALID_CALLS[name]
+    assert_valid_output(name, run(name, data, preset))
+
+
+@pytest.mark.parametrize("name", sorted(VALID_CALLS))
+def test_valid_call_output(name: str) -> None:
+    data, expected = VALID_CALLS[name]
+    original = copy.deepcopy(data)
+    assert run(name, data) == expected
+    assert data == original, "a handler must not modify its input"
+
+
+@pytest.mark.parametrize("name", sorted(name for name, h in HANDLERS.items() if not h.reads_preset))
+def test_handlers_that_do_not_read_the_preset_ignore_it(name: str) -> None:
+    data, _ = VALID_CALLS[name]
+    outputs = [run(name, data, preset) for preset in PRESET_NAMES]
+    assert all(output == outputs[0] for output in outputs)
+
+
+def test_upgrade_policy_reads_the_preset() -> None:
+    for preset in PRESET_NAMES:
+        output = run("upgrade_policy", {"kind": "emergency_patch"}, preset)
+        assert output["max_activation_delay_seconds"] == (
+            load_preset(preset).emergency_activation_window_seconds
+        )
+
+
+def test_optional_fields_may_be_omitted() -> None:
+    data = {"kind": "client_update", "old_version": "1.2.3", "new_version": "1.2.4"}
+    assert run("upgrade_check", data) == {"bump": "patch"}
+
+
+# --------------------------------------------------------------------------------------------
+# INVALID_INPUT
+# --------------------------------------------------------------------------------------------
+
+
+def wrong_values(value: object) -> list[object]:
+    """JSON values of the wrong type for a field whose valid value is `value`."""
+    if isinstance(value, bool):
+        return [1, 0, 1.0, "true", None, [value]]
+    if isinstance(value, int):
+        return [str(value), float(value), True, False, None, [value], {"value": value}]
+    if isinstance(value, str):
+        return [1, 1.0, True, None, [value], {"value": value}]
+    if isinstance(value, list):
+        return ["", 0, None, {}, True]
+    if isinstance(value, dict):
+        return [[value], "", 0, None, True]
+    raise AssertionError(f"no wrong values for {value!r}")
+
+
+def invalid_variants(
+    data: dict[str, Any], optional: set[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every input that breaks `data` in one place: a missing, extra or mistyped field."""
+    for key, value in data.items():
+        if key not in optional:
+            yield f"{key}-missing", {k: v for k, v in data.items() if k != key}
+        for index, wrong in enumerate(wrong_values(value)):
+            yield f"{key}-wrong{index}-{type(wrong).__name__}", {**data, key: wrong}
+        if isinstance(value, list) and value:
+            element = value[0]
+            replacements: list[tuple[str, object]] = [
+                (f"wrong{index}-{type(wrong).__name__}", wrong)
+                for index, wrong in enumerate(wrong_values(element))
+            ]
+            if isinstance(element, dict):
+                replacements += list(invalid_variants(element, set()))
+            for label, replacement in replacements:
+                yield f"{key}[0]-{label}", {**data, key: [replacement, *value[1:]]}
+    yield "extra-field", {**data, "unexpected": 0}
+
+
+INVALID_INPUTS = [
+    pytest.param(name, variant, id=f"{name}-{label}")
+    for name, (data, _) in sorted(VALID_CALLS.items())
+    for label, variant in invalid_variants(data, OPTIONAL_FIELDS.get(name, set()))
+]
+NON_OBJECTS: list[object] = [None, True, 0, 1.5, "{}", [], [["mask", 1]]]
+
+
+@pytest.mark.parametrize(("name", "data"), INVALID_INPUTS)
+def test_malformed_input_is_invalid_input(name: str, data: dict[str, Any]) -> None:
+    assert error_code(name, data) is ErrorCode.INVALID_INPUT
+
+
+@pytest.mark.parametrize("data", NON_OBJECTS, ids=repr)
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_non_object_input_is_invalid_input(name: str, data: object) -> None:
+    assert error_code(name, data) is ErrorCode.INVALID_INPUT
+
+
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_empty_object_is_invalid_input(name: str) -> None:
+    assert error_code(name, {}) is ErrorCode.INVALID_INPUT
+
+
+@pytest.mark.parametrize("operation", ["UNION", "Union", "xor", "", "union "])
+def test_unknown_mask_operation_is_invalid_input(operation: str) -> None:
+    data = {"operation": operation, "left": 0, "right": 0}
+    assert error_code("flags_combine", data) is ErrorCode.INVALID_INPUT
+
+
+# --------------------------------------------------------------------------------------------
+# Presets
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "preset", ["", "nonexistent", "Mainnet", "mainnet.yaml", "../presets/mainnet"]
+)
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_unknown_preset_is_rejected(name: str, preset: str) -> None:
+    data, _ = VALID_CALLS[name]
+    assert error_code(name, data, preset) is ErrorCode.UNKNOWN_PRESET
+
+
+def test_preset_names_are_the_shipped_files() -> None:
+    assert {"mainnet", "minimal"} <= set(PRESET_NAMES)
+    assert preset_names() == tuple(PRESET_NAMES)
+
+
+@pytest.mark.parametrize("path", PRESET_FILES, ids=PRESET_NAMES)
+def test_shipped_preset_file(path: Path) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert set(data) == {field.name for field in dataclasses.fields(Preset)}
+    assert data["name"] == path.stem
+    numbers = {key: value for key, value in data.items() if key != "name"}
+    for key, value in numbers.items():
+        assert type(value) is int, key
+        assert value >= 0, key
+    assert 0 < data["soft_fork_threshold_bps"] <= BASIS_POINTS
+    assert 0 < data["hard_fork_threshold_bps"] <= BASIS_POINTS
+    assert first_violation(validator("preset.json"), data) is None
+    assert load_preset(path.stem) == Preset(**data)
+
+
+# --------------------------------------------------------------------------------------------
+# Errors pass through with their canonical codes
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("version_parse", {"version": "01.0.0"}, ErrorCode.INVALID_VERSION),
+        ("version_parse", {"version": f"{2**64}.0.0"}, ErrorCode.VERSION_OUT_OF_RANGE),
+        ("version_compare", {"left": "1.0.0", "right": "v1.0.0"}, ErrorCode.INVALID_VERSION),
+        ("version_bump", {"old": "1.0.0", "new": "1.0.0-rc.1"}, ErrorCode.VERSION_DOWNGRADE),
+        ("upgrade_policy", {"kind": "fork"}, ErrorCode.UNKNOWN_UPGRADE_KIND),
+        (
+            "upgrade_check",
+            {"kind": "soft_fork", "old_version": "1.0.0", "new_version": "2.0.0"},
+            ErrorCode.BUMP_MISMATCH,
+        ),
+        (
+            "upgrade_check",
+            {
+                "kind": "client_update",
+                "old_version": "1.0.0",
+                "new_version": "1.0.1",
+                "activates_at": 5,
+            },
+            ErrorCode.UNEXPECTED_ACTIVATION,
+        ),
+        (
+            "upgrade_check",
+            {
+                "kind": "emergency_patch",
+                "old_version": "1.0.0",
+                "new_version": "1.0.1",
+                "released_at": 0,
+                "activates_at": 2**64,
+            },
+            ErrorCode.TIMESTAMP_OUT_OF_RANGE,
+        ),
+        ("upgrade_support", {"kind": "soft_fork", "validators": []}, ErrorCode.NO_STAKE),
+        (
+            "upgrade_support",
+            {"kind": "hard_fork", "validators": [{"id": "a", "stake": 2**64, "supports": True}]},
+            ErrorCode.STAKE_OUT_OF_RANGE,
+        ),
+        (
+            "upgrade_support",
+            {"kind": "hard_fork", "validators": [{"id": "a", "stake": 1, "supports": True}] * 2},
+            ErrorCode.DUPLICATE_VALIDATOR,
+        ),
+        ("flags_encode", {"flags": ["NOPE"]}, ErrorCode.UNKNOWN_FLAG),
+        ("flags_encode", {"flags": [ZK, ZK]}, ErrorCode.DUPLICATE_FLAG),
+        ("flags_decode", {"mask": -1}, ErrorCode.FLAG_MASK_OUT_OF_RANGE),
+        ("flags_decode", {"mask": 1 << 63}, ErrorCode.UNKNOWN_FLAG_BITS),
+        ("flags_in_force", {"protocol_version": "2.0"}, ErrorCode.INVALID_VERSION),
+        (
+            "flags_check",
+            {"mask": 0b100, "protocol_version": "2.1.0"},
+            ErrorCode.FLAG_NOT_INTRODUCED,
+        ),
+        (
+            "flags_combine",
+            {"operation": "union", "left": 2**64, "right": 0},
+            ErrorCode.FLAG_MASK_OUT_OF_RANGE,
+        ),
+        ("flags_subset", {"inner": 0, "outer": 1 << 4}, ErrorCode.UNKNOWN_FLAG_BITS),
+    ],
+)
+def test_specification_errors_keep_their_code(
+    name: str, data: dict[str, Any], code: ErrorCode
+) -> None:
+    assert error_code(name, data) is code
+
+
+# --------------------------------------------------------------------------------------------
+# The examples of the spec documents, and the order of checks (GEN-7)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "preset", "data", "expected"),
+    [
+        (
+            "version_parse",
+            "mainnet",
+            {"version": "1.0.0-rc.1+build.007"},
+            {
+                "major": 1,
+                "minor": 0,
+                "patch": 0,
+                "prerelease": ["rc", "1"],
+                "build": ["build", "007"],
+            },
+        ),
+        ("version_bump", "mainnet", {"old": "2.0.0-rc.1", "new": "2.0.0"}, {"bump": "none"}),
+        ("version_bump", "mainnet", {"old": "1.0.0+b", "new": "1.0.0+a"}, {"bump": "none"}),
+        ("version_bump", "mainnet", {"old": "1.4.2", "new": "2.0.0-rc.1"}, {"bump": "major"}),
+        (
+            "upgrade_policy",
+            "minimal",
+            {"kind": "emergency_patch"},
+            {
+                "threshold_bps": 0,
+                "activation": "deadline",
+                "required_bump": "patch",
+                "backward_compatible": True,
+                "max_activation_delay_seconds": 3600,
+            },
+        ),
+        (
+            "upgrade_check",
+            "mainnet",
+            {
+                "kind": "emergency_patch",
+                "old_version": "1.4.2",
+                "new_version": "1.4.3",
+                "released_at": 1700000000,
+                "activates_at": 1700086400,
+            },
+            {"bump": "patch"},
+        ),
+        (
+            "upgrade_check",
+            "mainnet",
+            {
+                "kind": "emergency_patch",
+                "old_version": "1.4.2",
+                "new_version": "1.4.3",
+                "released_at": 1700000000,
+                "activates_at": 1700086401,
+            },
+            ErrorCode.EMERGENCY_WINDOW_EXCEEDED,
+        ),
+        (
+            "upgrade_support",
+            "mainnet",
+            {
+                "kind": "soft_fork",
+                "validators": [
+                    {"id": "v0", "stake": 5100, "supports": True},
+                    {"id": "v1", "stake": 4900, "supports": False},
+                ],
+            },
+            {"supporting_stake": 5100, "total_stake": 10000, "threshold_bps": 5100, "met": True},
+        ),
+        ("flags_encode", "mainnet", {"flags": [ZK, CROSS_SHARD]}, {"mask": 5}),
+        ("flags_decode", "mainnet", {"mask": 10}, {"flags": [AGGREGATED, ENCRYPTED]}),
+        ("flags_decode", "mainnet", {"mask": 16}, ErrorCode.UNKNOWN_FLAG_BITS),
+        (
+            "flags_in_force",
+            "mainnet",
+            {"protocol_version": "2.1.0-rc.1"},
+            {"mask": 1, "flags": [CROSS_SHARD]},
+        ),
+        (
+            "flags_check",
+            "mainnet",
+            {"mask": 3, "protocol_version": "2.0.5"},
+            ErrorCode.FLAG_NOT_INTRODUCED,
+        ),
+        (
+            "flags_combine",
+            "mainnet",
+            {"operation": "difference", "left": 7, "right": 2},
+            {"mask": 5},
+        ),
+        ("flags_subset", "mainnet", {"inner": 0, "outer": 15}, {"subset": True}),
+    ],
+)
+def test_spec_examples(
+    name: str, preset: str, data: dict[str, Any], expected: dict[str, Any] | ErrorCode
+) -> None:
+    if isinstance(expected, ErrorCode):
+        assert error_code(name, data, preset) is expected
+    else:
+        assert run(name, data, preset) == expected
+
+
+def upgrade(kind: str, old: str, new: str, **times: int) -> dict[str, Any]:
+    return {"kind": kind, "old_version": old, "new_version": new, **times}
+
+
+def ballot(*validators: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"id": id_, "stake": stake, "supports": True} for id_, stake in validators]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("upgrade_check", upgrade("fork", "x", "y"), ErrorCode.UNKNOWN_UPGRADE_KIND),
+        ("upgrade_check", upgrade("soft_fork", "01.0.0", "1.0"), ErrorCode.INVALID_VERSION),
+        (
+            "upgrade_check",
+            upgrade("soft_fork", f"{2**64}.0.0", "1.0"),
+            ErrorCode.VERSION_OUT_OF_RANGE,
+        ),
+        ("upgrade_check", upgrade("soft_fork", "1.0.0", "1.0"), ErrorCode.INVALID_VERSION),
+        ("upgrade_check", upgrade("hard_fork", "2.0.0", "1.1.0"), ErrorCode.VERSION_DOWNGRADE),
+        (
+            "upgrade_check",
+            upgrade("client_update", "1.0.0", "2.0.0", activates_at=5),
+            ErrorCode.BUMP_MISMATCH,
+        ),
+        (
+            "upgrade_check",
+            upgrade("hard_fork", "1.0.0", "1.1.0", released_at=-1),
+            ErrorCode.BUMP_MISMATCH,
+        ),
+        (
+            "upgrade_check",
+            upgrade("client_update", "1.0.0", "1.0.1", released_at=2**64, activates_at=5),
+            ErrorCode.TIMESTAMP_OUT_OF_RANGE,
+        ),
+        (
+            "upgrade_check",
+            upgrade("emergency_patch", "1.0.0", "1.0.1", activates_at=2**64),
+            ErrorCode.TIMESTAMP_OUT_OF_RANGE,
+        ),
+        (
+            "upgrade_check",
+            upgrade("hard_fork", "1.0.0", "2.0.0", released_at=-1, activates_at=-2),
+            ErrorCode.TIMESTAMP_OUT_OF_RANGE,
+        ),
+        (
+            "upgrade_check",
+            upgrade("emergency_patch", "1.0.0", "1.0.1", released_at=10**9, activates_at=0),
+            ErrorCode.ACTIVATION_BEFORE_RELEASE,
+        ),
+        (
+            "upgrade_support",
+            {"kind": "fork", "validators": ballot(("a", -1), ("a", 1))},
+            ErrorCode.UNKNOWN_UPGRADE_KIND,
+        ),
+        (
+            "upgrade_support",
+            {"kind": "soft_fork", "validators": ballot(("a", 2**64), ("a", 1))},
+            ErrorCode.STAKE_OUT_OF_RANGE,
+        ),
+        (
+            "upgrade_support",
+            {"kind": "soft_fork", "validators": ballot(("a", 1), ("a", -1))},
+            ErrorCode.DUPLICATE_VALIDATOR,
+        ),
+        (
+            "upgrade_support",
+            {"kind": "soft_fork", "validators": ballot(("a", 0), ("b", -1))},
+            ErrorCode.STAKE_OUT_OF_RANGE,
+        ),
+        ("version_compare", {"left": "1.0", "right": f"{2**64}.0.0"}, ErrorCode.INVALID_VERSION),
+        (
+            "version_compare",
+            {"left": f"{2**64}.0.0", "right": "1.0"},
+            ErrorCode.VERSION_OUT_OF_RANGE,
+        ),
+        ("version_bump", {"old": f"{2**64}.0.0", "new": "0.0"}, ErrorCode.VERSION_OUT_OF_RANGE),
+        ("flags_encode", {"flags": [ZK, ZK, "NOPE"]}, ErrorCode.DUPLICATE_FLAG),
+        ("flags_encode", {"flags": ["NOPE", ZK, ZK]}, ErrorCode.UNKNOWN_FLAG),
+        ("flags_check", {"mask": -1, "protocol_version": "1.0"}, ErrorCode.INVALID_VERSION),
+        (
+            "flags_check",
+            {"mask": 1 << 4 | 1 << 2, "protocol_version": "1.0.0"},
+            ErrorCode.UNKNOWN_FLAG_BITS,
+        ),
+        (
+            "flags_check",
+            {"mask": 2**64 | 1 << 2, "protocol_version": "1.0.0"},
+            ErrorCode.FLAG_MASK_OUT_OF_RANGE,
+        ),
+        (
+            "flags_combine",
+            {"operation": "union", "left": 1 << 4, "right": -1},
+            ErrorCode.UNKNOWN_FLAG_BITS,
+        ),
+        (
+            "flags_combine",
+            {"operation": "union", "left": -1, "right": 1 << 4},
+            ErrorCode.FLAG_MASK_OUT_OF_RANGE,
+        ),
+        ("flags_subset", {"inner": 1 << 4, "outer": -1}, ErrorCode.UNKNOWN_FLAG_BITS),
+        ("flags_subset", {"inner": 0, "outer": 2**64}, ErrorCode.FLAG_MASK_OUT_OF_RANGE),
+    ],
+)
+def test_first_failing_check_gives_the_code(
+    name: str, data: dict[str, Any], code: ErrorCode
+) -> None:
+    assert error_code(name, data) is code
+
+
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_preset_is_resolved_before_the_input_is_checked(name: str) -> None:
+    assert error_code(name, {"unexpected": 0}, "nonexistent") is ErrorCode.UNKNOWN_PRESET
+
+
+HUGE = 10**5000  # beyond CPython's default limit for int <-> decimal str conversion
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("flags_decode", {"mask": HUGE}, ErrorCode.FLAG_MASK_OUT_OF_RANGE),
+        ("flags_decode", {"mask": -HUGE}, ErrorCode.FLAG_MASK_OUT_OF_RANGE),
+        (
+            "flags_check",
+            {"mask": HUGE, "protocol_version": "1.0.0"},
+            ErrorCode.FLAG_MASK_OUT_OF_RANGE,
+        ),
+        (
+            "flags_combine",
+            {"operation": "union", "left": 0, "right": HUGE},
+            ErrorCode.FLAG_MASK_OUT_OF_RANGE,
+        ),
+        ("flags_subset", {"inner": HUGE, "outer": 0}, ErrorCode.FLAG_MASK_OUT_OF_RANGE),
+        (
+            "upgrade_support",
+            {"kind": "soft_fork", "validators": ballot(("a", HUGE))},
+            ErrorCode.STAKE_OUT_OF_RANGE,
+        ),
+        (
+            "upgrade_check",
+            upgrade("hard_fork", "1.0.0", "2.0.0", released_at=HUGE),
+            ErrorCode.TIMESTAMP_OUT_OF_RANGE,
+        ),
+        ("version_parse", {"version": HUGE}, ErrorCode.INVALID_INPUT),
+        ("flags_encode", {"flags": [HUGE]}, ErrorCode.INVALID_INPUT),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_integers_of_any_size_get_their_field_code(
+    name: str, data: dict[str, Any], code: ErrorCode
+) -> None:
+    """GEN-3: the encoding sets no size limit; an out-of-range value gets the field's code."""
+    assert error_code(name, data) is code
+
+
+# --------------------------------------------------------------------------------------------
+# Well-formed inputs: a schema-valid output or a specification error, never anything else
+# --------------------------------------------------------------------------------------------
+
+versionish = st.one_of(
+    st.from_regex(
+        r"(0|[1-9][0-9]{0,20})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]?)(-[0-9A-Za-z.-]{1,8})?",
+        fullmatch=True,
+    ),
+    st.text(max_size=10),
+)
+integers = st.one_of(st.integers(-2, 20), st.integers(-(2**65), 2**65))
+kinds = st.one_of(
+    st.sampled_from(["soft_fork", "hard_fork", "emergency_patch", "client_update"]), st.text()
+)
+flag_names = st.one_of(st.sampled_from([flag.name for flag in FLAG_REGISTRY]), st.text(max_size=5))
+
+
+WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "version_parse": st.fixed_dictionaries({"version": versionish}),
+    "version_compare": st.fixed_dictionaries({"left": versionish, "right": versionish}),
+    "version_bump": st.fixed_dictionaries({"old": versionish, "new": versionish}),
+    "upgrade_policy": st.fixed_dictionaries({"kind": kinds}),
+    "upgrade_check": st.fixed_dictionaries(
+        {"kind": kinds, "old_version": versionish, "new_version": versionish},
+        optional={"released_at": integers, "activates_at": integers},
+    ),
+    "upgrade_support": st.fixed_dictionaries(
+        {
+            "kind": kinds,
+            "validators": st.lists(
+                st.fixed_dictionaries(
+                    {"id": st.sampled_from("abcd"), "stake": integers, "supports": st.booleans()}
+                ),
+                max_size=4,
+            ),
+        }
+    ),
+    "flags_encode": st.fixed_dictionaries({"flags": st.lists(flag_names, max_size=5)}),
+    "flags_decode": st.fixed_dictionaries({"mask": integers}),
+    "flags_in_force": st.fixed_dictionaries({"protocol_version": versionish}),
+    "flags_check": st.fixed_dictionaries({"mask": integers, "protocol_version": versionish}),
+    "flags_combine": st.fixed_dictionaries(
+        {
+            "operation": st.sampled_from(["intersection", "union", "difference"]),
+            "left": integers,
+            "right": integers,
+        }
+    ),
+    "flags_subset": st.fixed_dictionaries({"inner": integers, "outer": integers}),
+}
+
+
+def test_every_handler_has_a_well_formed_input_strategy() -> None:
+    assert set(WELL_FORMED_INPUTS) == set(HANDLERS)
+
+
+@given(st.sampled_from(PRESET_NAMES), st.data())
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_well_formed_input_gives_a_valid_output_or_a_spec_error(
+    name: str, preset: str, data: st.DataObject
+) -> None:
+    value = data.draw(WELL_FORMED_INPUTS[name], label="input")
+    try:
+        output = run(name, value, preset)
+    except SpecError as error:
+        assert error.code is not ErrorCode.INVALID_INPUT, error.detail
+    else:
+        assert_valid_output(name, output)

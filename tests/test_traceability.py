@@ -1,0 +1,65 @@
+"""Traceability: every requirement is defined once, cited by code or vectors, and every citation resolves."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from forkspec.conformance.vectorfile import Case
+from forkspec.errors import ErrorCode
+
+ROOT = Path(__file__).parent.parent
+DEFINITION = re.compile(r"\*\*([A-Z]+-[0-9]+)\.\*\*")
+SPEC_README = (ROOT / "spec" / "README.md").read_text()
+# The prefixes in use are the rows of the prefix table in spec/README.md.
+PREFIXES = re.findall(r"^\| ([A-Z]{3}) \|", SPEC_README, re.MULTILINE)
+CITATION = re.compile(rf"\b((?:{'|'.join(PREFIXES)})-[0-9]+)\b")
+CODE_FOLDERS = ("reference", "conformance", "tools", "tests")
+# GEN-1 is the reading convention of the spec's keywords: there is nothing to implement or test.
+EDITORIAL = {"GEN-1"}
+
+
+def defined_requirements() -> Counter[str]:
+    return Counter(
+        match for path in sorted((ROOT / "spec").glob("*.md")) for match in DEFINITION.findall(path.read_text())
+    )
+
+
+def code_citations() -> set[str]:
+    return {
+        match
+        for folder in CODE_FOLDERS
+        for path in (ROOT / folder).rglob("*.py")
+        for match in CITATION.findall(path.read_text())
+    }
+
+
+def test_every_requirement_is_defined_exactly_once() -> None:
+    """GEN-2: one definition per ID, under a prefix of the table."""
+    assert {"GEN", "VER", "CLS", "FLG"} <= set(PREFIXES)
+    definitions = defined_requirements()
+    assert definitions, "the spec defines no requirement"
+    assert [requirement for requirement, count in definitions.items() if count > 1] == []
+
+
+def test_every_citation_resolves_to_a_definition(shipped_cases: list[Case]) -> None:
+    cited = code_citations() | {requirement for case in shipped_cases for requirement in case.requirements}
+    assert sorted(cited - set(defined_requirements())) == []
+
+
+def test_every_requirement_is_implemented_or_exercised(shipped_cases: list[Case]) -> None:
+    cited = code_citations() | {requirement for case in shipped_cases for requirement in case.requirements}
+    assert sorted(set(defined_requirements()) - cited - EDITORIAL) == []
+
+
+def test_every_reference_requirement_is_exercised_by_a_vector(shipped_cases: list[Case]) -> None:
+    exercised = {requirement for case in shipped_cases for requirement in case.requirements}
+    areas = ("VER", "CLS", "FLG")
+    reference = {requirement for requirement in defined_requirements() if requirement.split("-")[0] in areas}
+    assert sorted(reference - exercised) == []
+
+
+def test_error_code_table_matches_the_reference() -> None:
+    table = re.findall(r"^\|\s*`([A-Z_]+)`\s*\|", SPEC_README, re.MULTILINE)
+    assert table == [code.value for code in ErrorCode]
