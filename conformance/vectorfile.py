@@ -230,7 +230,9 @@ def load_vector_set(root: Path) -> list[Case]:
             raise VectorSetError(f"{root / path}: SHA-256 does not match the manifest")
         document = _checked(_parse_yaml(data, path), "vector-file.json", path)
         if len(document["cases"]) != count:
-            raise VectorSetError(f"{path}: the manifest counts {count} cases, the file has {len(document['cases'])}")
+            raise VectorSetError(
+                f"{path}: the manifest counts {count} cases, the file has {len(document['cases'])}"
+            )
         for entry in document["cases"]:
             case = _read_case(entry, path)
             if case.id in seen:

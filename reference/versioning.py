@@ -14,6 +14,7 @@ from enum import StrEnum
 from forkspec.errors import ErrorCode, ensure, reject
 
 UINT64_MAX = 2**64 - 1
+UINT64_DIGITS = len(str(UINT64_MAX))
 DIGITS = frozenset("0123456789")
 IDENTIFIER_CHARACTERS = DIGITS | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-")
 
@@ -62,9 +63,13 @@ def _numeric_value(text: str, what: str, version: str) -> int:
         ErrorCode.INVALID_VERSION,
         f"{what} {text!r} of {version!r} has a leading zero",
     )
-    value = int(text)
-    ensure(value <= UINT64_MAX, ErrorCode.VERSION_OUT_OF_RANGE, f"{what} of {version!r} exceeds 2^64-1")
-    return value
+    # Compare lengths first: a string of thousands of digits is out of range without converting it.
+    ensure(
+        len(text) <= UINT64_DIGITS and int(text) <= UINT64_MAX,
+        ErrorCode.VERSION_OUT_OF_RANGE,
+        f"{what} of {version!r} exceeds 2^64-1",
+    )
+    return int(text)
 
 
 def _identifiers(text: str, what: str, version: str) -> tuple[str, ...]:

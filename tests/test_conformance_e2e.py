@@ -9,7 +9,7 @@ import pytest
 from forkspec.conformance.vectorfile import Case
 from forkspec.versioning import parse_version
 
-from tests.conftest import fake_adapter, run_forkspec
+from tests.support import fake_adapter, run_forkspec
 
 SUBSET_AND_DECODE = ("--handler", "flags_subset", "--handler", "flags_decode")
 

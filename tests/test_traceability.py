@@ -22,7 +22,9 @@ EDITORIAL = {"GEN-1"}
 
 def defined_requirements() -> Counter[str]:
     return Counter(
-        match for path in sorted((ROOT / "spec").glob("*.md")) for match in DEFINITION.findall(path.read_text())
+        match
+        for path in sorted((ROOT / "spec").glob("*.md"))
+        for match in DEFINITION.findall(path.read_text())
     )
 
 

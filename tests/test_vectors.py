@@ -13,7 +13,7 @@ from forkspec.handlers import HANDLERS
 from forkspec.tools.cli import shipped_vectors
 from forkspec.tools.generate import generate_vector_set, vector_set_differences, write_vector_set
 
-from tests.conftest import run_forkspec
+from tests.support import run_forkspec
 
 REPOSITORY_VECTORS = Path(__file__).parent.parent / "vectors"
 

@@ -61,7 +61,9 @@ def case_specs() -> Iterator[CaseSpec]:
         (-1, "negative", "a negative mask"),
         (MASK_LIMIT, "bit-64", "a mask at 2^64"),
     ):
-        yield CaseSpec("flags_decode", slug, ("FLG-1", "FLG-3", "FLG-5", "FLG-6"), description, {"mask": mask})
+        yield CaseSpec(
+            "flags_decode", slug, ("FLG-1", "FLG-3", "FLG-5", "FLG-6"), description, {"mask": mask}
+        )
 
     for flag in FLAG_REGISTRY:
         for where, version in _boundary_versions(flag.introduced_in):
