@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 from forkspec import __version__
 from forkspec.conformance.protocol import PROTOCOL_VERSION, ProtocolError, decode, encode
 from forkspec.errors import SpecError
-from forkspec.handlers import HANDLERS, run_handler
+from forkspec.handlers import FEATURES, HANDLERS, run_handler
 from forkspec.presets import preset_names
 
 
@@ -25,7 +25,7 @@ def hello_reply() -> dict[str, Any]:
         "client": {"name": "forkspec-reference", "version": __version__},
         "handlers": sorted(HANDLERS),
         "presets": list(preset_names()),
-        "features": [],
+        "features": list(FEATURES),
     }
 
 

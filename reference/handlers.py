@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forkspec import classification, flags, versioning
+from forkspec import activation, classification, flags, versioning
 from forkspec.errors import ErrorCode, SpecError
 from forkspec.presets import Preset, load_preset
 from forkspec.schemas import first_violation, validator
@@ -117,6 +117,67 @@ def _flags_subset(data: JsonObject, _preset: Preset) -> JsonObject:
     return {"subset": flags.mask_is_subset(data["inner"], data["outer"])}
 
 
+def deployment_from_json(data: JsonObject) -> activation.Deployment:
+    """A deployment object (spec/activation.md, "Deployments"), checked by validate_deployment."""
+    method = data["method"]
+    deployment: activation.Deployment
+    if method in ("bip9", "speedy_trial"):
+        deployment = activation.TimeSignaling(
+            activation.SignalingRules(method),
+            data["bit"],
+            data["period"],
+            data["threshold"],
+            data["start_time"],
+            data["timeout"],
+            data.get("min_activation_height", 0),
+        )
+    elif method == "bip8":
+        deployment = activation.HeightSignaling(
+            data["bit"],
+            data["period"],
+            data["threshold"],
+            data["start_height"],
+            data["timeout_height"],
+            data["lock_in_on_timeout"],
+        )
+    elif method == "height":
+        deployment = activation.FixedHeight(data["activation_height"])
+    else:
+        deployment = activation.Always() if method == "always_active" else activation.Never()
+    activation.validate_deployment(deployment)
+    return deployment
+
+
+def chain_from_json(runs: list[JsonObject]) -> activation.Chain:
+    """A chain given as runs of blocks (ACT-4)."""
+    return activation.Chain(
+        [
+            activation.BlockRun(run["count"], run["version"], run["time"], run.get("time_step", 0))
+            for run in runs
+        ]
+    )
+
+
+def _deployment_states(data: JsonObject, _preset: Preset) -> JsonObject:
+    deployment = deployment_from_json(data["deployment"])
+    chain = chain_from_json(data["chain"])
+    states = activation.deployment_states(deployment, chain, data["heights"])
+    return {"states": [{"height": at.height, "state": at.state.value, "since": at.since} for at in states]}
+
+
+def _deployment_validity(data: JsonObject, _preset: Preset) -> JsonObject:
+    deployment = deployment_from_json(data["deployment"])
+    chain = chain_from_json(data["chain"])
+    return {"first_invalid_height": activation.first_invalid_height(deployment, chain)}
+
+
+def _signal_check(data: JsonObject, _preset: Preset) -> JsonObject:
+    return {"signals": activation.check_signal(data["version"], data["bit"])}
+
+
+# The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
+FEATURES = ("bip8", "bip9", "speedy_trial")
+
 HANDLERS: Mapping[str, Handler] = {
     handler.name: handler
     for handler in (
@@ -132,6 +193,9 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("flags_check", "flags", False, _flags_check),
         Handler("flags_combine", "flags", False, _flags_combine),
         Handler("flags_subset", "flags", False, _flags_subset),
+        Handler("signal_check", "activation", False, _signal_check),
+        Handler("deployment_states", "activation", False, _deployment_states),
+        Handler("deployment_validity", "activation", False, _deployment_validity),
     )
 }
 

@@ -18,6 +18,16 @@ def meets_threshold(support: int, total: int, threshold_bps: int) -> bool:
     return support * BASIS_POINTS >= threshold_bps * total
 
 
+VERSION_BITS_TOP_MASK = 0xE0000000
+VERSION_BITS_TOP_BITS = 0x20000000
+
+
+def is_signaling(version: int, bit: int) -> bool:
+    """Whether a block version signals for `bit`: top three bits 001 and the bit set. Implements: SIG-6."""
+    mask = VERSION_BITS_TOP_MASK | 1 << bit
+    return version & mask == VERSION_BITS_TOP_BITS | 1 << bit
+
+
 def is_subset(inner: int, outer: int) -> bool:
     """Whether every bit set in mask `inner` is set in mask `outer`. Implements: FLG-9."""
     return inner & ~outer == 0

@@ -24,6 +24,8 @@ class Preset:
     soft_fork_threshold_bps: int
     hard_fork_threshold_bps: int
     emergency_activation_window_seconds: int
+    signaling_period: int
+    signaling_threshold: int
 
 
 def preset_names() -> tuple[str, ...]:

@@ -14,6 +14,8 @@ from typing import Any, cast
 
 import jsonschema
 from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 
 def _is_strict_integer(_checker: object, instance: object) -> bool:
@@ -35,12 +37,25 @@ def load_schema(relative_path: str) -> dict[str, Any]:
     return document
 
 
+SHARED_SCHEMAS = ("activation.json",)
+
+
+@cache
+def _registry() -> Registry[Any]:
+    """The schemas that others refer to by `$id`."""
+    resources = [
+        Resource.from_contents(load_schema(path), default_specification=DRAFT202012)
+        for path in SHARED_SCHEMAS
+    ]
+    return Registry().with_resources((resource.id() or "", resource) for resource in resources)
+
+
 @cache
 def validator(relative_path: str, definition: str | None = None) -> Validator:
     """A strict validator for a schema file, or for one of its `$defs`."""
     document = load_schema(relative_path)
     schema = document if definition is None else {**document, "$ref": f"#/$defs/{definition}"}
-    return StrictValidator(schema)
+    return StrictValidator(schema, registry=_registry())
 
 
 def first_violation(checker: Validator, instance: object) -> str | None:

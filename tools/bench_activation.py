@@ -1,0 +1,82 @@
+"""Benchmark of deployment-state computation (spec/activation.md, ACT-6).
+
+Prints, for a 1,000,000-block chain, the seconds to build the chain index and to compute the
+state of every period, and the seconds for 10,000 deployment-by-height queries spread over ten
+deployments. Run: `python -m forkspec.tools.bench_activation [--blocks N] [--queries N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+from forkspec.activation import BlockRun, Chain, DeploymentTracker, SignalingRules, TimeSignaling
+
+PERIOD = 2016
+THRESHOLD = 1916
+SEED = 20261124
+
+
+def build_runs(blocks: int, generator: random.Random) -> list[BlockRun]:
+    """One run per block: every block has its own version (about 96% signal on bit 1) and time."""
+    runs = []
+    time_now = 1_600_000_000
+    for _ in range(blocks):
+        signals = generator.random() < 0.96
+        runs.append(BlockRun(1, 0x20000002 if signals else 0x20000000, time_now))
+        time_now += 600
+    return runs
+
+
+def deployments(count: int) -> list[TimeSignaling]:
+    """`count` deployments over the chain's time span, alternating the two rule variants."""
+    return [
+        TimeSignaling(
+            SignalingRules.BIP9 if index % 2 == 0 else SignalingRules.SPEEDY_TRIAL,
+            1,
+            PERIOD,
+            THRESHOLD,
+            1_600_000_000 + index * 86_400,
+            1_600_000_000 + 600 * 900_000,
+        )
+        for index in range(count)
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--blocks", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=10_000)
+    arguments = parser.parse_args()
+    generator = random.Random(SEED)
+    runs = build_runs(arguments.blocks, generator)
+
+    started = time.perf_counter()
+    chain = Chain(runs)
+    index_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    tracker = DeploymentTracker(deployments(1)[0], chain)
+    final = tracker.state_at(chain.length)
+    states_seconds = time.perf_counter() - started
+
+    trackers = [DeploymentTracker(deployment, chain) for deployment in deployments(10)]
+    heights = [generator.randrange(chain.length + 1) for _ in range(arguments.queries)]
+    started = time.perf_counter()
+    for query, height in enumerate(heights):
+        trackers[query % len(trackers)].state_at(height)
+    query_seconds = time.perf_counter() - started
+
+    periods = chain.length // PERIOD
+    print(f"chain: {chain.length} blocks in {len(runs)} runs, {periods} periods of {PERIOD}")
+    print(f"index the chain:             {index_seconds:.3f} s")
+    print(
+        f"states of every period:      {states_seconds:.3f} s (final state {final.state} since {final.since})"
+    )
+    print(f"index + states (one core):   {index_seconds + states_seconds:.3f} s")
+    print(f"{arguments.queries} queries, 10 deployments: {query_seconds:.3f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,508 @@
+"""Cases of the activation area (spec/activation.md): signaling, height-based and fixed activation.
+
+Most cases use the minimal preset's short period so that every boundary is a handful of runs;
+the mainnet cases show the same rules at 2016 blocks with compact runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from forkspec.presets import load_preset
+from forkspec.tools.cases import CaseSpec
+
+BIT = 1
+SIGNAL = 0x20000000 | 1 << BIT
+NO_SIGNAL = 0x20000000
+WRONG_TOP_BITS = 0x60000000 | 1 << BIT
+START = 1_700_000_000
+TIMEOUT = START + 1_000_000
+UINT32_MAX = 2**32 - 1
+UINT64_MAX = 2**64 - 1
+VARIANTS = ("bip9", "speedy_trial")
+
+Json = dict[str, Any]
+
+
+def run(count: int, version: int, time: int, time_step: int = 0) -> Json:
+    """A run of blocks as the chain input writes it."""
+    block_run: Json = {"count": count, "version": version, "time": time}
+    if time_step:
+        block_run["time_step"] = time_step
+    return block_run
+
+
+def time_deployment(rules: str, period: int, threshold: int, **overrides: int) -> Json:
+    """A time-signaling deployment on BIT with START and TIMEOUT unless overridden."""
+    deployment: Json = {
+        "method": rules,
+        "bit": BIT,
+        "period": period,
+        "threshold": threshold,
+        "start_time": START,
+        "timeout": TIMEOUT,
+    }
+    if rules == "speedy_trial":
+        deployment["min_activation_height"] = 0
+    deployment.update(overrides)
+    return deployment
+
+
+def boundaries(periods: int, period: int) -> list[int]:
+    """Every period's first height up to and including the one after `periods` periods."""
+    return [index * period for index in range(periods + 1)]
+
+
+def _states(
+    slug: str,
+    requirements: tuple[str, ...],
+    description: str,
+    deployment: Json,
+    chain: list[Json],
+    heights: list[int],
+    preset: str,
+) -> CaseSpec:
+    method = deployment["method"]
+    features = (method,) if method in ("bip9", "speedy_trial", "bip8") else ()
+    return CaseSpec(
+        "deployment_states",
+        slug,
+        requirements,
+        description,
+        {"deployment": deployment, "chain": chain, "heights": heights},
+        presets=(preset,),
+        features=features,
+    )
+
+
+def _signaling_by_time(preset: str) -> Iterator[CaseSpec]:
+    """Both variants on the same chains, so that where they disagree the vectors show both answers."""
+    parameters = load_preset(preset)
+    period, threshold = parameters.signaling_period, parameters.signaling_threshold
+    before, at = START - 1, START
+    started_chain = [run(period, NO_SIGNAL, at), run(period, NO_SIGNAL, at)]
+    for rules in VARIANTS:
+        make = lambda **overrides: time_deployment(rules, period, threshold, **overrides)  # noqa: E731
+        tag = rules.replace("_", "-")
+        yield _states(
+            f"{tag}-full-activation",
+            ("SIG-1", "SIG-2", "SIG-7", "SIG-8", "SIG-14"),
+            f"{rules}: DEFINED, STARTED, LOCKED_IN, ACTIVE, checked at the first and last block of every period",
+            make(),
+            [
+                run(period, NO_SIGNAL, before),
+                run(period, NO_SIGNAL, at),
+                run(period, SIGNAL, at),
+                run(2 * period, NO_SIGNAL, at),
+            ],
+            sorted({*boundaries(5, period), *(index * period - 1 for index in range(1, 6))}),
+            preset,
+        )
+        for mtp, slug, why in (
+            (before, "mtp-one-second-before-start", "one second before"),
+            (at, "mtp-exactly-at-start", "exactly at"),
+        ):
+            yield _states(
+                f"{tag}-{slug}",
+                ("SIG-4", "SIG-7", "SIG-8"),
+                f"{rules}: the median time past of the block before the boundary is {why} start_time",
+                make(),
+                [run(period, NO_SIGNAL, mtp)],
+                [0, period],
+                preset,
+            )
+        yield _states(
+            f"{tag}-mtp-is-a-median-not-the-last-time",
+            ("SIG-4",),
+            f"{rules}: the last block before the boundary is past start_time but the median of the last 11 is not",
+            make(),
+            [run(2 * period - 1, NO_SIGNAL, before), run(1, NO_SIGNAL, TIMEOUT)],
+            [2 * period],
+            preset,
+        )
+        for count, slug in ((threshold, "exactly-threshold"), (threshold - 1, "one-below-threshold")):
+            yield _states(
+                f"{tag}-{slug}-signals",
+                ("SIG-6", "SIG-7", "SIG-8"),
+                f"{rules}: {count} of {period} blocks signal against a threshold of {threshold}",
+                make(),
+                [*started_chain, run(count, SIGNAL, at), run(period - count, NO_SIGNAL, at)],
+                [2 * period, 3 * period],
+                preset,
+            )
+        yield _states(
+            f"{tag}-wrong-top-bits-do-not-signal",
+            ("SIG-6",),
+            f"{rules}: blocks with the bit set but top bits 011 do not count",
+            make(),
+            [*started_chain, run(period, WRONG_TOP_BITS, at)],
+            [3 * period],
+            preset,
+        )
+        yield _states(
+            f"{tag}-timeout-and-lock-in-in-one-period",
+            ("SIG-5", "SIG-7", "SIG-8"),
+            f"{rules}: a full period of signals and a median time past at the timeout at the same boundary",
+            make(),
+            [*started_chain, run(period, SIGNAL, TIMEOUT), run(period, NO_SIGNAL, TIMEOUT)],
+            [2 * period, 3 * period, 4 * period],
+            preset,
+        )
+        yield _states(
+            f"{tag}-timeout-while-defined",
+            ("SIG-5", "SIG-7", "SIG-8"),
+            f"{rules}: the median time past jumps from before start_time to the timeout",
+            make(),
+            [run(period, NO_SIGNAL, before), run(period, SIGNAL, TIMEOUT), run(period, NO_SIGNAL, TIMEOUT)],
+            boundaries(3, period),
+            preset,
+        )
+        yield _states(
+            f"{tag}-timeout-without-lock-in",
+            ("SIG-7", "SIG-8"),
+            f"{rules}: STARTED until the median time past reaches the timeout, then FAILED for good",
+            make(),
+            [*started_chain, run(period, NO_SIGNAL, TIMEOUT), run(period, SIGNAL, TIMEOUT)],
+            boundaries(4, period),
+            preset,
+        )
+        yield _states(
+            f"{tag}-active-is-final",
+            ("SIG-2", "SIG-7", "SIG-8"),
+            f"{rules}: ACTIVE stays ACTIVE when signaling stops and the timeout passes",
+            make(),
+            [*started_chain, run(period, SIGNAL, at), run(3 * period, NO_SIGNAL, TIMEOUT)],
+            boundaries(6, period),
+            preset,
+        )
+        yield _states(
+            f"{tag}-highest-bit",
+            ("SIG-3", "SIG-6"),
+            f"{rules}: a deployment on bit 28 locks in from versions 0x30000000",
+            make(bit=28),
+            [*started_chain, run(period, 0x30000000, at), run(period, NO_SIGNAL, at)],
+            [3 * period, 4 * period],
+            preset,
+        )
+    for minimum, why in ((0, "before"), (4 * period, "exactly at"), (4 * period + 1, "one block after")):
+        yield _states(
+            f"speedy-trial-min-activation-height-{minimum}",
+            ("SIG-8", "SIG-9"),
+            f"speedy_trial: locked in at {3 * period}, min_activation_height {why} the next period start",
+            time_deployment("speedy_trial", period, threshold, min_activation_height=minimum),
+            [*started_chain, run(period, SIGNAL, at), run(3 * period, NO_SIGNAL, at)],
+            boundaries(6, period),
+            preset,
+        )
+
+
+def _mainnet_thresholds() -> Iterator[CaseSpec]:
+    """The 2016-block period with the 95%, 90% and 75% thresholds, at their exact boundaries."""
+    period = load_preset("mainnet").signaling_period
+    for threshold in (1916, 1815, 1512):
+        for count in (threshold, threshold - 1):
+            yield _states(
+                f"bip9-threshold-{threshold}-with-{count}-signals",
+                ("SIG-3", "SIG-6", "SIG-7"),
+                f"bip9 at mainnet scale: {count} signaling blocks of {period} against {threshold}",
+                time_deployment("bip9", period, threshold),
+                [
+                    run(2 * period, NO_SIGNAL, START),
+                    run(period - count, NO_SIGNAL, START),
+                    run(count, SIGNAL, START, 600),
+                ],
+                [3 * period - 1, 3 * period, 4 * period],
+                "mainnet",
+            )
+
+
+def _signaling_by_height(preset: str) -> Iterator[CaseSpec]:
+    parameters = load_preset(preset)
+    period, threshold = parameters.signaling_period, parameters.signaling_threshold
+
+    def deployment(lock_in_on_timeout: bool) -> Json:
+        return {
+            "method": "bip8",
+            "bit": BIT,
+            "period": period,
+            "threshold": threshold,
+            "start_height": period,
+            "timeout_height": 4 * period,
+            "lock_in_on_timeout": lock_in_on_timeout,
+        }
+
+    heights = boundaries(6, period)
+    silent = [run(7 * period, NO_SIGNAL, START)]
+    for lot in (False, True):
+        tag = "lot" if lot else "no-lot"
+        yield _states(
+            f"bip8-{tag}-silent-chain",
+            ("SIG-10", "SIG-11"),
+            f"bip8 with lock_in_on_timeout {lot}: no block ever signals",
+            deployment(lot),
+            silent,
+            heights,
+            preset,
+        )
+        yield _states(
+            f"bip8-{tag}-lock-in-by-signals",
+            ("SIG-11",),
+            f"bip8 with lock_in_on_timeout {lot}: a full period of signals locks in before the timeout",
+            deployment(lot),
+            [
+                run(2 * period, NO_SIGNAL, START),
+                run(period, SIGNAL, START),
+                run(4 * period, NO_SIGNAL, START),
+            ],
+            heights,
+            preset,
+        )
+        yield _states(
+            f"bip8-{tag}-lock-in-in-last-started-period",
+            ("SIG-11",),
+            f"bip8 with lock_in_on_timeout {lot}: the threshold met in the last period before MUST_SIGNAL wins",
+            deployment(lot),
+            [
+                run(3 * period, NO_SIGNAL, START),
+                run(threshold, SIGNAL, START),
+                run(3 * period, NO_SIGNAL, START),
+            ],
+            heights,
+            preset,
+        )
+        yield CaseSpec(
+            "deployment_validity",
+            f"bip8-{tag}-silent-chain",
+            ("SIG-12", "SIG-13"),
+            f"bip8 with lock_in_on_timeout {lot}: the first block that mandatory signaling rejects",
+            {"deployment": deployment(lot), "chain": silent},
+            presets=(preset,),
+            features=("bip8",),
+        )
+    must_signal_start = 3 * period
+    allowed = period - threshold
+    for failures, why in (
+        (allowed, "exactly the allowed number of"),
+        (allowed + 1, "one more than the allowed"),
+    ):
+        yield CaseSpec(
+            "deployment_validity",
+            f"bip8-must-signal-{failures}-failures",
+            ("SIG-12", "SIG-13"),
+            f"bip8 MUST_SIGNAL period with {why} non-signaling blocks, the failures last",
+            {
+                "deployment": deployment(True),
+                "chain": [
+                    run(must_signal_start, NO_SIGNAL, START),
+                    run(period - failures, SIGNAL, START),
+                    run(failures, NO_SIGNAL, START),
+                    run(period, NO_SIGNAL, START),
+                ],
+            },
+            presets=(preset,),
+            features=("bip8",),
+        )
+    yield CaseSpec(
+        "deployment_validity",
+        "bip8-must-signal-wrong-top-bits",
+        ("SIG-6", "SIG-13"),
+        "bip8 MUST_SIGNAL period whose blocks set the bit with top bits 011",
+        {
+            "deployment": deployment(True),
+            "chain": [run(must_signal_start, NO_SIGNAL, START), run(period, WRONG_TOP_BITS, START)],
+        },
+        presets=(preset,),
+        features=("bip8",),
+    )
+    yield CaseSpec(
+        "deployment_validity",
+        "bip9-has-no-mandatory-signaling",
+        ("SIG-12",),
+        "a time-signaling deployment never makes a block invalid",
+        {"deployment": time_deployment("bip9", period, threshold), "chain": silent},
+        presets=(preset,),
+        features=("bip9",),
+    )
+
+
+def _fixed(preset: str) -> Iterator[CaseSpec]:
+    period = load_preset(preset).signaling_period
+    chain = [run(3 * period, NO_SIGNAL, START)]
+    at = period + 3
+    yield _states(
+        "height-activation",
+        ("ACT-1",),
+        f"fixed activation at height {at}: before, at and after",
+        {"method": "height", "activation_height": at},
+        chain,
+        [0, at - 1, at, at + 1, 3 * period],
+        preset,
+    )
+    yield _states(
+        "height-activation-at-genesis",
+        ("ACT-1",),
+        "fixed activation at height 0",
+        {"method": "height", "activation_height": 0},
+        chain,
+        [0, 1],
+        preset,
+    )
+    for method in ("always_active", "never_active"):
+        yield _states(
+            method.replace("_", "-"),
+            ("ACT-2",),
+            f"{method} at every height",
+            {"method": method},
+            chain,
+            [0, period, 3 * period],
+            preset,
+        )
+
+
+def _invalid(preset: str) -> Iterator[CaseSpec]:
+    period, threshold = load_preset(preset).signaling_period, load_preset(preset).signaling_threshold
+    chain = [run(2 * period, NO_SIGNAL, START)]
+    bip8: Json = {
+        "method": "bip8",
+        "bit": BIT,
+        "period": period,
+        "threshold": threshold,
+        "start_height": period,
+        "timeout_height": 3 * period,
+        "lock_in_on_timeout": False,
+    }
+    for slug, requirements, description, deployment in (
+        (
+            "bit-29",
+            ("SIG-3",),
+            "bit 29 is beyond the 29 usable bits",
+            time_deployment("bip9", period, threshold, bit=29),
+        ),
+        ("bit-negative", ("SIG-3",), "a negative bit", time_deployment("bip9", period, threshold, bit=-1)),
+        ("period-zero", ("SIG-3",), "a period of zero blocks", time_deployment("bip9", 0, threshold)),
+        ("threshold-zero", ("SIG-3",), "a threshold of zero", time_deployment("bip9", period, 0)),
+        (
+            "threshold-above-period",
+            ("SIG-3",),
+            "a threshold above the period",
+            time_deployment("bip9", period, period + 1),
+        ),
+        (
+            "timeout-before-start",
+            ("SIG-3",),
+            "a timeout before start_time",
+            time_deployment("bip9", period, threshold, timeout=START - 1),
+        ),
+        (
+            "timeout-equal-to-start",
+            ("SIG-3",),
+            "a timeout equal to start_time",
+            time_deployment("bip9", period, threshold, timeout=START),
+        ),
+        (
+            "start-time-negative",
+            ("SIG-3",),
+            "a negative start_time",
+            time_deployment("speedy_trial", period, threshold, start_time=-1),
+        ),
+        (
+            "timeout-at-2-64",
+            ("SIG-3",),
+            "a timeout at 2^64",
+            time_deployment("speedy_trial", period, threshold, timeout=UINT64_MAX + 1),
+        ),
+        (
+            "min-activation-height-at-2-32",
+            ("SIG-3",),
+            "min_activation_height at 2^32",
+            time_deployment("speedy_trial", period, threshold, min_activation_height=UINT32_MAX + 1),
+        ),
+        (
+            "bip8-start-not-aligned",
+            ("SIG-10",),
+            "a start_height that is not a period boundary",
+            {**bip8, "start_height": period + 1},
+        ),
+        (
+            "bip8-timeout-too-soon",
+            ("SIG-10",),
+            "a timeout_height one period after start_height",
+            {**bip8, "timeout_height": 2 * period},
+        ),
+        (
+            "activation-height-negative",
+            ("ACT-1",),
+            "a negative activation height",
+            {"method": "height", "activation_height": -1},
+        ),
+    ):
+        yield _states(f"invalid-{slug}", requirements, description, deployment, chain, [0], preset)
+    valid = time_deployment("bip9", period, threshold)
+    for slug, requirements, description, bad_chain, heights in (
+        ("heights-repeated", ("ACT-7",), "a height asked twice", chain, [period, period]),
+        ("heights-decreasing", ("ACT-7",), "heights out of order", chain, [period, 0]),
+        (
+            "height-beyond-chain",
+            ("ACT-7",),
+            "a height whose ancestors the chain lacks",
+            chain,
+            [2 * period + 1],
+        ),
+        ("height-negative", ("ACT-7",), "a negative height", chain, [-1]),
+        ("count-zero", ("ACT-4",), "a run of zero blocks", [run(0, NO_SIGNAL, START)], [0]),
+        (
+            "count-negative",
+            ("ACT-4",),
+            "a run of a negative number of blocks",
+            [run(-5, NO_SIGNAL, START)],
+            [0],
+        ),
+        ("version-at-2-32", ("ACT-4",), "a block version at 2^32", [run(1, UINT32_MAX + 1, START)], [0]),
+        ("version-negative", ("ACT-4",), "a negative block version", [run(1, -1, START)], [0]),
+        (
+            "time-decreasing",
+            ("ACT-5",),
+            "a run that starts before the previous block's time",
+            [run(2, NO_SIGNAL, START, 10), run(1, NO_SIGNAL, START + 9)],
+            [0],
+        ),
+        ("time-step-negative", ("ACT-4",), "a negative time step", [run(2, NO_SIGNAL, START, -1)], [0]),
+        (
+            "last-time-beyond-64-bits",
+            ("ACT-4",),
+            "a run whose last block time passes 2^64-1",
+            [run(3, NO_SIGNAL, UINT64_MAX - 1, 1)],
+            [0],
+        ),
+    ):
+        yield _states(f"invalid-{slug}", requirements, description, valid, bad_chain, heights, preset)
+
+
+def _signal_checks() -> Iterator[CaseSpec]:
+    for version, bit, slug, description in (
+        (SIGNAL, BIT, "top-001-bit-set", "top bits 001 and the bit set"),
+        (NO_SIGNAL, BIT, "top-001-bit-clear", "top bits 001 and the bit clear"),
+        (0x3FFFFFFF, BIT, "every-low-bit", "top bits 001 and every other bit set"),
+        (WRONG_TOP_BITS, BIT, "top-011", "the bit set but top bits 011"),
+        (0xE0000000 | 1 << BIT, BIT, "top-111", "the bit set but top bits 111"),
+        (0x00000000 | 1 << BIT, BIT, "top-000", "the bit set but top bits 000 (a pre-BIP-9 version)"),
+        (0x30000000, 28, "bit-28", "bit 28, the highest usable bit"),
+        (0x20000001, 0, "bit-0", "bit 0"),
+        (SIGNAL, 29, "bit-29", "bit 29 is out of range"),
+        (2**32, BIT, "version-at-2-32", "a version at 2^32"),
+        (-1, BIT, "version-negative", "a negative version"),
+    ):
+        yield CaseSpec(
+            "signal_check", slug, ("SIG-3", "SIG-6"), description, {"version": version, "bit": bit}
+        )
+
+
+def case_specs() -> Iterator[CaseSpec]:
+    """The activation cases."""
+    yield from _signal_checks()
+    yield from _signaling_by_time("minimal")
+    yield from _mainnet_thresholds()
+    yield from _signaling_by_height("minimal")
+    yield from _fixed("minimal")
+    yield from _invalid("minimal")
