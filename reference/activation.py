@@ -37,6 +37,7 @@ from forkspec.versioning import UINT64_MAX
 MAX_BIT = 28
 UINT32_MAX = 2**32 - 1
 MEDIAN_TIME_SPAN = 11
+MAX_PERIODS = 2**20
 
 
 class DeploymentState(StrEnum):
@@ -100,6 +101,7 @@ class Never:
 
 
 Deployment = TimeSignaling | HeightSignaling | FixedHeight | Always | Never
+FINAL_STATES = frozenset({DeploymentState.ACTIVE, DeploymentState.FAILED})
 
 
 @dataclass(frozen=True)
@@ -343,6 +345,11 @@ class DeploymentTracker:
     """The states of one deployment on one chain, computed period by period and cached (SIG-1, ACT-6)."""
 
     def __init__(self, deployment: TimeSignaling | HeightSignaling, chain: Chain) -> None:
+        ensure(
+            chain.length // deployment.period <= MAX_PERIODS,
+            ErrorCode.TOO_MANY_PERIODS,
+            f"a chain of {chain.length} blocks spans more than {MAX_PERIODS} periods of {deployment.period}",
+        )
         self.deployment = deployment
         self.chain = chain
         self._states: list[DeploymentState] = [DeploymentState.DEFINED]
@@ -355,6 +362,11 @@ class DeploymentTracker:
             index = len(self._states)
             period_start = index * period
             previous = self._states[-1]
+            if previous in FINAL_STATES:
+                missing = period_index + 1 - index
+                self._states.extend([previous] * missing)
+                self._since.extend([self._since[-1]] * missing)
+                return
             count = chain.signal_count(deployment.bit, period_start - period, period_start)
             if isinstance(deployment, TimeSignaling):
                 median_time = chain.median_time_past(period_start - 1)

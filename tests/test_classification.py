@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fractions import Fraction
 
 import pytest
@@ -147,7 +149,13 @@ def test_policy_of_each_kind(
 
 
 def test_policy_follows_the_preset_not_constants() -> None:
-    custom = Preset("custom", 6_000, 9_500, 42)
+    custom = dataclasses.replace(
+        load_preset("mainnet"),
+        name="custom",
+        soft_fork_threshold_bps=6_000,
+        hard_fork_threshold_bps=9_500,
+        emergency_activation_window_seconds=42,
+    )
     assert upgrade_policy(UpgradeKind.SOFT_FORK, custom).threshold_bps == 6_000
     assert upgrade_policy(UpgradeKind.HARD_FORK, custom).threshold_bps == 9_500
     assert upgrade_policy(UpgradeKind.EMERGENCY_PATCH, custom).max_activation_delay_seconds == 42
@@ -430,7 +438,9 @@ def test_tally_met_is_the_rational_comparison(
 def test_tally_met_is_the_rational_comparison_at_any_threshold(
     threshold: int, supporting: int, opposing: int
 ) -> None:
-    preset = Preset("custom", threshold, threshold, 0)
+    preset = dataclasses.replace(
+        load_preset("mainnet"), name="custom", soft_fork_threshold_bps=threshold, hard_fork_threshold_bps=threshold
+    )
     assume(supporting + opposing > 0)
     validators = validators_with(supporting, opposing)
     for kind in VOTED_KINDS:

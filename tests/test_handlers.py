@@ -73,6 +73,24 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "flags_combine": ({"operation": "union", "left": 0b1, "right": 0b1100}, {"mask": 0b1101}),
     "flags_subset": ({"inner": 0b1, "outer": 0b101}, {"subset": True}),
+    "signal_check": ({"version": 0x20000004, "bit": 2}, {"signals": True}),
+    "deployment_states": (
+        {
+            "deployment": {"method": "height", "activation_height": 3},
+            "chain": [{"count": 5, "version": 0x20000000, "time": 100}],
+            "heights": [2, 3],
+        },
+        {
+            "states": [
+                {"height": 2, "state": "DEFINED", "since": 0},
+                {"height": 3, "state": "ACTIVE", "since": 3},
+            ]
+        },
+    ),
+    "deployment_validity": (
+        {"deployment": {"method": "always_active"}, "chain": [{"count": 1, "version": 0, "time": 0}]},
+        {"first_invalid_height": None},
+    ),
 }
 OPTIONAL_FIELDS = {"upgrade_check": {"released_at", "activates_at"}}
 
@@ -104,7 +122,7 @@ def test_every_handler_has_a_valid_call_here() -> None:
 def test_handler_metadata(name: str) -> None:
     handler = HANDLERS[name]
     assert handler.name == name
-    assert handler.area in {"versioning", "classification", "flags"}
+    assert handler.area in {"versioning", "classification", "flags", "activation"}
     assert handler.reads_preset == (handler.area == "classification")
     for definition in ("input", "output"):
         validator(handler_schema_path(name), definition)
@@ -600,6 +618,38 @@ integers = st.one_of(st.integers(-2, 20), st.integers(-(2**65), 2**65))
 kinds = st.one_of(
     st.sampled_from(["soft_fork", "hard_fork", "emergency_patch", "client_update"]), st.text()
 )
+small = st.one_of(st.integers(-2, 40), integers)
+signaling = {"bit": small, "period": small, "threshold": small}
+deployments = st.one_of(
+    st.fixed_dictionaries({"method": st.just("bip9"), **signaling, "start_time": small, "timeout": small}),
+    st.fixed_dictionaries(
+        {
+            "method": st.just("speedy_trial"),
+            **signaling,
+            "start_time": small,
+            "timeout": small,
+            "min_activation_height": small,
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "method": st.just("bip8"),
+            **signaling,
+            "start_height": small,
+            "timeout_height": small,
+            "lock_in_on_timeout": st.booleans(),
+        }
+    ),
+    st.fixed_dictionaries({"method": st.just("height"), "activation_height": small}),
+    st.fixed_dictionaries({"method": st.sampled_from(["always_active", "never_active"])}),
+)
+chains = st.lists(
+    st.fixed_dictionaries(
+        {"count": small, "version": st.one_of(small, st.integers(0, 2**32)), "time": small},
+        optional={"time_step": small},
+    ),
+    max_size=4,
+)
 flag_names = st.one_of(st.sampled_from([flag.name for flag in FLAG_REGISTRY]), st.text(max_size=5))
 
 
@@ -635,6 +685,13 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         }
     ),
     "flags_subset": st.fixed_dictionaries({"inner": integers, "outer": integers}),
+    "signal_check": st.fixed_dictionaries(
+        {"version": st.one_of(integers, st.integers(0, 2**32)), "bit": integers}
+    ),
+    "deployment_states": st.fixed_dictionaries(
+        {"deployment": deployments, "chain": chains, "heights": st.lists(integers, max_size=4)}
+    ),
+    "deployment_validity": st.fixed_dictionaries({"deployment": deployments, "chain": chains}),
 }
 
 

@@ -7,6 +7,7 @@ the mainnet cases show the same rules at 2016 blocks with compact runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from forkspec.presets import load_preset
@@ -83,12 +84,12 @@ def _signaling_by_time(preset: str) -> Iterator[CaseSpec]:
     before, at = START - 1, START
     started_chain = [run(period, NO_SIGNAL, at), run(period, NO_SIGNAL, at)]
     for rules in VARIANTS:
-        make = lambda **overrides: time_deployment(rules, period, threshold, **overrides)  # noqa: E731
+        make = partial(time_deployment, rules, period, threshold)
         tag = rules.replace("_", "-")
         yield _states(
             f"{tag}-full-activation",
             ("SIG-1", "SIG-2", "SIG-7", "SIG-8", "SIG-14"),
-            f"{rules}: DEFINED, STARTED, LOCKED_IN, ACTIVE, checked at the first and last block of every period",
+            f"{rules}: DEFINED, STARTED, LOCKED_IN, ACTIVE, checked at the first and last block of each period",
             make(),
             [
                 run(period, NO_SIGNAL, before),
@@ -115,7 +116,7 @@ def _signaling_by_time(preset: str) -> Iterator[CaseSpec]:
         yield _states(
             f"{tag}-mtp-is-a-median-not-the-last-time",
             ("SIG-4",),
-            f"{rules}: the last block before the boundary is past start_time but the median of the last 11 is not",
+            f"{rules}: the last block before the boundary is past start_time, the median of the last 11 is not",
             make(),
             [run(2 * period - 1, NO_SIGNAL, before), run(1, NO_SIGNAL, TIMEOUT)],
             [2 * period],
@@ -261,7 +262,7 @@ def _signaling_by_height(preset: str) -> Iterator[CaseSpec]:
         yield _states(
             f"bip8-{tag}-lock-in-in-last-started-period",
             ("SIG-11",),
-            f"bip8 with lock_in_on_timeout {lot}: the threshold met in the last period before MUST_SIGNAL wins",
+            f"bip8 with lock_in_on_timeout {lot}: the threshold met in the last STARTED period wins",
             deployment(lot),
             [
                 run(3 * period, NO_SIGNAL, START),
@@ -315,6 +316,29 @@ def _signaling_by_height(preset: str) -> Iterator[CaseSpec]:
         presets=(preset,),
         features=("bip8",),
     )
+    for slug, description, bad_deployment, bad_chain in (
+        (
+            "invalid-deployment",
+            "a bip8 timeout_height that is not a period boundary",
+            {**deployment(True), "timeout_height": 4 * period + 1},
+            silent,
+        ),
+        (
+            "invalid-chain",
+            "a chain whose block times decrease",
+            deployment(True),
+            [run(2, NO_SIGNAL, START), run(1, NO_SIGNAL, START - 1)],
+        ),
+    ):
+        yield CaseSpec(
+            "deployment_validity",
+            slug,
+            ("SIG-10", "ACT-5"),
+            description,
+            {"deployment": bad_deployment, "chain": bad_chain},
+            presets=(preset,),
+            features=("bip8",),
+        )
     yield CaseSpec(
         "deployment_validity",
         "bip9-has-no-mandatory-signaling",
@@ -473,6 +497,13 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
             ("ACT-4",),
             "a run whose last block time passes 2^64-1",
             [run(3, NO_SIGNAL, UINT64_MAX - 1, 1)],
+            [0],
+        ),
+        (
+            "too-many-periods",
+            ("ACT-6",),
+            "a chain of more than 2^20 periods",
+            [run((2**20 + 1) * period, NO_SIGNAL, START)],
             [0],
         ),
     ):
