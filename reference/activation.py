@@ -129,7 +129,10 @@ def _check_range(value: int, low: int, high: int, code: ErrorCode, name: str) ->
 
 
 def validate_deployment(deployment: Deployment) -> None:
-    """Reject a deployment whose parameters are out of range or inconsistent. Implements: SIG-3, SIG-10, ACT-1."""
+    """Reject a deployment whose parameters are out of range or inconsistent.
+
+    Implements: SIG-3, SIG-10, ACT-1.
+    """
     if isinstance(deployment, TimeSignaling | HeightSignaling):
         _check_range(deployment.bit, 0, MAX_BIT, ErrorCode.DEPLOYMENT_BIT_OUT_OF_RANGE, "bit")
         _check_range(deployment.period, 1, UINT32_MAX, ErrorCode.PERIOD_OUT_OF_RANGE, "period")
@@ -279,7 +282,10 @@ def bip9_step(
 def speedy_trial_step(
     state: DeploymentState, median_time: int, count: int, period_start: int, deployment: TimeSignaling
 ) -> DeploymentState:
-    """BIP-341 precedence: lock-in before timeout, no failure from DEFINED, minimum activation height. Implements: SIG-8."""
+    """BIP-341 precedence: lock-in before timeout, no failure from DEFINED, minimum activation height.
+
+    Implements: SIG-8.
+    """
     return if_then_else(
         state == DeploymentState.DEFINED,
         if_then_else(median_time >= deployment.start_time, DeploymentState.STARTED, DeploymentState.DEFINED),
@@ -308,7 +314,10 @@ def speedy_trial_step(
 def bip8_step(
     state: DeploymentState, count: int, period_start: int, deployment: HeightSignaling
 ) -> DeploymentState:
-    """BIP-8: heights instead of times, MUST_SIGNAL in the last period before a lock-in-on-timeout. Implements: SIG-11."""
+    """BIP-8: heights instead of times, MUST_SIGNAL in the last period before a lock-in-on-timeout.
+
+    Implements: SIG-11.
+    """
     return if_then_else(
         state == DeploymentState.DEFINED,
         if_then_else(
@@ -416,14 +425,20 @@ def check_signal(version: int, bit: int) -> bool:
 
 
 def first_invalid_height(deployment: Deployment, chain: Chain) -> int | None:
-    """The first block of `chain` that BIP-8 mandatory signaling makes invalid, or None. Implements: SIG-12, SIG-13."""
+    """The first block of `chain` that BIP-8 mandatory signaling makes invalid, or None.
+
+    Implements: SIG-12, SIG-13.
+    """
     if isinstance(deployment, HeightSignaling):
         return DeploymentTracker(deployment, chain).first_invalid_height()
     return None
 
 
 def deployment_states(deployment: Deployment, chain: Chain, heights: Sequence[int]) -> list[StateAt]:
-    """The state and since-height of the block at each height. Implements: SIG-1, SIG-14, ACT-1, ACT-2, ACT-7."""
+    """The state and since-height of the block at each height.
+
+    Implements: SIG-1, SIG-14, ACT-1, ACT-2, ACT-7.
+    """
     previous: int | None = None
     for height in heights:
         _check_range(height, 0, UINT32_MAX, ErrorCode.HEIGHT_OUT_OF_RANGE, "height")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 from fractions import Fraction
 
 import pytest
@@ -176,9 +175,7 @@ def test_declared_upgrade_accepts_exactly_the_required_bump(
     if bump is REQUIRED_BUMP[kind]:
         assert check(kind, preset, released_at, activates_at, new=new) is bump
     else:
-        assert check_code(kind, preset, released_at, activates_at, new=new) is (
-            ErrorCode.BUMP_MISMATCH
-        )
+        assert check_code(kind, preset, released_at, activates_at, new=new) is (ErrorCode.BUMP_MISMATCH)
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
@@ -231,9 +228,7 @@ def test_emergency_patch_needs_both_times(
 
 @pytest.mark.parametrize("kind", [*VOTED_KINDS, UpgradeKind.EMERGENCY_PATCH])
 @pytest.mark.parametrize("released_at", [1, 1_000, UINT64_MAX])
-def test_activation_before_release_is_rejected(
-    kind: UpgradeKind, released_at: int, preset: Preset
-) -> None:
+def test_activation_before_release_is_rejected(kind: UpgradeKind, released_at: int, preset: Preset) -> None:
     assert check(kind, preset, released_at, released_at) is REQUIRED_BUMP[kind]
     code = check_code(kind, preset, released_at, released_at - 1)
     assert code is ErrorCode.ACTIVATION_BEFORE_RELEASE
@@ -241,17 +236,13 @@ def test_activation_before_release_is_rejected(
 
 @pytest.mark.parametrize("released_at", [None, 0, 1_000])
 @pytest.mark.parametrize("activates_at", [0, 1_000, 2_000])
-def test_client_update_has_no_activation(
-    released_at: int | None, activates_at: int, preset: Preset
-) -> None:
+def test_client_update_has_no_activation(released_at: int | None, activates_at: int, preset: Preset) -> None:
     code = check_code(UpgradeKind.CLIENT_UPDATE, preset, released_at, activates_at)
     assert code is ErrorCode.UNEXPECTED_ACTIVATION
 
 
 @pytest.mark.parametrize("released_at", [None, 0, UINT64_MAX])
-def test_client_update_without_activation_is_accepted(
-    released_at: int | None, preset: Preset
-) -> None:
+def test_client_update_without_activation_is_accepted(released_at: int | None, preset: Preset) -> None:
     assert check(UpgradeKind.CLIENT_UPDATE, preset, released_at, None) is Bump.PATCH
 
 
@@ -397,9 +388,7 @@ def test_stake_of_exactly_uint64_max_is_accepted(preset: Preset) -> None:
     [[], [Validator("a", 0, True)], [Validator("a", 0, True), Validator("b", 0, False)]],
 )
 @pytest.mark.parametrize("kind", ALL_KINDS)
-def test_no_stake_is_rejected(
-    kind: UpgradeKind, validators: list[Validator], preset: Preset
-) -> None:
+def test_no_stake_is_rejected(kind: UpgradeKind, validators: list[Validator], preset: Preset) -> None:
     assert tally_code(kind, validators, preset) is ErrorCode.NO_STAKE
 
 
@@ -439,7 +428,10 @@ def test_tally_met_is_the_rational_comparison_at_any_threshold(
     threshold: int, supporting: int, opposing: int
 ) -> None:
     preset = dataclasses.replace(
-        load_preset("mainnet"), name="custom", soft_fork_threshold_bps=threshold, hard_fork_threshold_bps=threshold
+        load_preset("mainnet"),
+        name="custom",
+        soft_fork_threshold_bps=threshold,
+        hard_fork_threshold_bps=threshold,
     )
     assume(supporting + opposing > 0)
     validators = validators_with(supporting, opposing)

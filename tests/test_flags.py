@@ -168,9 +168,7 @@ def test_mask_outside_64_bits_is_out_of_range(mask: int) -> None:
     assert rejection(validate_mask, mask) is ErrorCode.FLAG_MASK_OUT_OF_RANGE
 
 
-@pytest.mark.parametrize(
-    "mask", [1 << 4, 1 << 63, 2**64 - 1, KNOWN_MASK | 1 << 4, 1 | 1 << 63, 0xF0]
-)
+@pytest.mark.parametrize("mask", [1 << 4, 1 << 63, 2**64 - 1, KNOWN_MASK | 1 << 4, 1 | 1 << 63, 0xF0])
 def test_mask_with_unregistered_bits_is_rejected(mask: int) -> None:
     assert rejection(validate_mask, mask) is ErrorCode.UNKNOWN_FLAG_BITS
 
@@ -265,9 +263,7 @@ def test_flags_in_force_is_a_valid_mask(version: Version) -> None:
     ],
 )
 def test_mask_with_a_flag_not_yet_introduced_is_rejected(mask: int, version: str) -> None:
-    assert rejection(check_mask_at_version, mask, parse_version(version)) is (
-        ErrorCode.FLAG_NOT_INTRODUCED
-    )
+    assert rejection(check_mask_at_version, mask, parse_version(version)) is (ErrorCode.FLAG_NOT_INTRODUCED)
 
 
 @pytest.mark.parametrize(("mask", "code"), INVALID_MASKS)
@@ -277,9 +273,7 @@ def test_check_mask_at_version_validates_the_mask_first(mask: int, code: ErrorCo
 
 @given(valid_masks, protocol_versions)
 def test_check_mask_accepts_exactly_masks_in_force(mask: int, version: Version) -> None:
-    in_force = {
-        flag.name for flag in FLAG_REGISTRY if compare_versions(flag.introduced_in, version) <= 0
-    }
+    in_force = {flag.name for flag in FLAG_REGISTRY if compare_versions(flag.introduced_in, version) <= 0}
     if set(flag_names(mask)) <= in_force:
         assert check_mask_at_version(mask, version) == mask
     else:
@@ -300,9 +294,7 @@ def test_combine_is_the_set_operation_on_flag_names(left: int, right: int) -> No
     assert names_of(combine_masks(MaskOperation.INTERSECTION, left, right)) == (
         names_of(left) & names_of(right)
     )
-    assert names_of(combine_masks(MaskOperation.UNION, left, right)) == (
-        names_of(left) | names_of(right)
-    )
+    assert names_of(combine_masks(MaskOperation.UNION, left, right)) == (names_of(left) | names_of(right))
     assert names_of(combine_masks(MaskOperation.DIFFERENCE, left, right)) == (
         names_of(left) - names_of(right)
     )

@@ -183,9 +183,7 @@ def wrong_values(value: object) -> list[object]:
     raise AssertionError(f"no wrong values for {value!r}")
 
 
-def invalid_variants(
-    data: dict[str, Any], optional: set[str]
-) -> Iterator[tuple[str, dict[str, Any]]]:
+def invalid_variants(data: dict[str, Any], optional: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every input that breaks `data` in one place: a missing, extra or mistyped field."""
     for key, value in data.items():
         if key not in optional:
@@ -240,9 +238,7 @@ def test_unknown_mask_operation_is_invalid_input(operation: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "preset", ["", "nonexistent", "Mainnet", "mainnet.yaml", "../presets/mainnet"]
-)
+@pytest.mark.parametrize("preset", ["", "nonexistent", "Mainnet", "mainnet.yaml", "../presets/mainnet"])
 @pytest.mark.parametrize("name", sorted(HANDLERS))
 def test_unknown_preset_is_rejected(name: str, preset: str) -> None:
     data, _ = VALID_CALLS[name]
@@ -337,9 +333,7 @@ def test_shipped_preset_file(path: Path) -> None:
         ("flags_subset", {"inner": 0, "outer": 1 << 4}, ErrorCode.UNKNOWN_FLAG_BITS),
     ],
 )
-def test_specification_errors_keep_their_code(
-    name: str, data: dict[str, Any], code: ErrorCode
-) -> None:
+def test_specification_errors_keep_their_code(name: str, data: dict[str, Any], code: ErrorCode) -> None:
     assert error_code(name, data) is code
 
 
@@ -551,9 +545,7 @@ def ballot(*validators: tuple[str, int]) -> list[dict[str, Any]]:
         ("flags_subset", {"inner": 0, "outer": 2**64}, ErrorCode.FLAG_MASK_OUT_OF_RANGE),
     ],
 )
-def test_first_failing_check_gives_the_code(
-    name: str, data: dict[str, Any], code: ErrorCode
-) -> None:
+def test_first_failing_check_gives_the_code(name: str, data: dict[str, Any], code: ErrorCode) -> None:
     assert error_code(name, data) is code
 
 
@@ -596,9 +588,7 @@ HUGE = 10**5000  # beyond CPython's default limit for int <-> decimal str conver
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
-def test_integers_of_any_size_get_their_field_code(
-    name: str, data: dict[str, Any], code: ErrorCode
-) -> None:
+def test_integers_of_any_size_get_their_field_code(name: str, data: dict[str, Any], code: ErrorCode) -> None:
     """GEN-3: the encoding sets no size limit; an out-of-range value gets the field's code."""
     assert error_code(name, data) is code
 
@@ -615,9 +605,7 @@ versionish = st.one_of(
     st.text(max_size=10),
 )
 integers = st.one_of(st.integers(-2, 20), st.integers(-(2**65), 2**65))
-kinds = st.one_of(
-    st.sampled_from(["soft_fork", "hard_fork", "emergency_patch", "client_update"]), st.text()
-)
+kinds = st.one_of(st.sampled_from(["soft_fork", "hard_fork", "emergency_patch", "client_update"]), st.text())
 small = st.one_of(st.integers(-2, 40), integers)
 signaling = {"bit": small, "period": small, "threshold": small}
 deployments = st.one_of(

@@ -297,9 +297,7 @@ def test_parsing_procedure_order_decides_between_defects(text: str, code: ErrorC
     assert rejection_code(text) is code
 
 
-@pytest.mark.parametrize(
-    "text", ["1" * 5000 + ".0.0", "1.0.0-" + "1" * 5000], ids=["major", "prerelease"]
-)
+@pytest.mark.parametrize("text", ["1" * 5000 + ".0.0", "1.0.0-" + "1" * 5000], ids=["major", "prerelease"])
 def test_huge_numbers_are_out_of_range_not_a_crash(text: str) -> None:
     assert rejection_code(text) is ErrorCode.VERSION_OUT_OF_RANGE
 

@@ -89,7 +89,7 @@ def _signaling_by_time(preset: str) -> Iterator[CaseSpec]:
         yield _states(
             f"{tag}-full-activation",
             ("SIG-1", "SIG-2", "SIG-7", "SIG-8", "SIG-14"),
-            f"{rules}: DEFINED, STARTED, LOCKED_IN, ACTIVE, checked at the first and last block of each period",
+            f"{rules}: DEFINED, STARTED, LOCKED_IN, ACTIVE, checked at both ends of each period",
             make(),
             [
                 run(period, NO_SIGNAL, before),
@@ -116,7 +116,7 @@ def _signaling_by_time(preset: str) -> Iterator[CaseSpec]:
         yield _states(
             f"{tag}-mtp-is-a-median-not-the-last-time",
             ("SIG-4",),
-            f"{rules}: the last block before the boundary is past start_time, the median of the last 11 is not",
+            f"{rules}: the block before the boundary is past start_time, the median of 11 is not",
             make(),
             [run(2 * period - 1, NO_SIGNAL, before), run(1, NO_SIGNAL, TIMEOUT)],
             [2 * period],
