@@ -12,7 +12,6 @@ import queue
 import signal
 import subprocess
 import threading
-import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +29,9 @@ from forkspec.conformance.protocol import (
 )
 
 STDERR_LINES_KEPT = 20
+STDERR_CHARACTERS_KEPT = 2000
 SHUTDOWN_GRACE_SECONDS = 2.0
+EXIT_GRACE_SECONDS = 0.5
 
 
 class AdapterStartError(Exception):
@@ -45,8 +46,8 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Closed:
-    """The adapter closed its stdout (it exited or crashed)."""
+class Ended:
+    """The adapter closed its stdout or exited; `end_detail` tells which."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,11 @@ class Silent:
     """Nothing arrived before the deadline."""
 
 
-Event = Line | Closed | Silent
+Event = Line | Ended | Silent
 
 
 class AdapterProcess:
-    """One running adapter process."""
+    """One running adapter process, in a process group of its own (ADP-9)."""
 
     def __init__(self, command: Sequence[str]) -> None:
         try:
@@ -83,14 +84,20 @@ class AdapterProcess:
             (self._write_stdin, self._process.stdin),
         ):
             threading.Thread(target=target, args=(stream,), daemon=True).start()
+        threading.Thread(target=self._wait_for_exit, daemon=True).start()
 
     def _read_stdout(self, stream: IO[bytes]) -> None:
         while line := stream.readline(MAX_LINE_BYTES + 1):
             self._events.put(Line(line))
-        self._events.put(Closed())
+        self._events.put(Ended())
+
+    def _wait_for_exit(self) -> None:
+        # An adapter that exits while a child of its keeps stdout open still ends the session.
+        self._process.wait()
+        self._events.put(Ended())
 
     def _read_stderr(self, stream: IO[bytes]) -> None:
-        while line := stream.readline(4096):
+        while line := stream.readline(STDERR_CHARACTERS_KEPT):
             self._stderr.append(line.decode("utf-8", "replace").rstrip("\n"))
 
     def _write_stdin(self, stream: IO[bytes]) -> None:
@@ -106,23 +113,27 @@ class AdapterProcess:
             return
 
     def send(self, message: dict[str, Any]) -> None:
-        """Queue one message for the adapter; never blocks."""
+        """Queue one message for the adapter; never blocks (CNF-5)."""
         self._outgoing.put(encode(message))
 
     def next_event(self, seconds: float) -> Event:
-        """The next line or the end of output, or Silent after `seconds`."""
+        """The next line or the end of the session, or Silent after `seconds` (CNF-5)."""
         try:
             return self._events.get(timeout=max(seconds, 0.0))
         except queue.Empty:
             return Silent()
 
-    def exit_code(self) -> int | None:
-        """The exit code once the process has ended, else None."""
-        return self._process.poll()
+    def end_detail(self) -> str:
+        """Why the session ended: the exit code, or a closed stdout of a process still running."""
+        try:
+            code = self._process.wait(timeout=EXIT_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            return "adapter closed its stdout but is still running"
+        return f"adapter exited (exit code {code})"
 
     def stderr_tail(self) -> str:
-        """The last lines the adapter wrote to stderr."""
-        return "\n".join(self._stderr)
+        """The last lines the adapter wrote to stderr, at most STDERR_CHARACTERS_KEPT characters (ADP-11)."""
+        return "\n".join(self._stderr)[-STDERR_CHARACTERS_KEPT:]
 
     def hello(self, seconds: float) -> Capabilities:
         """Open the session (ADP-3, ADP-4) or raise AdapterStartError."""
@@ -130,31 +141,26 @@ class AdapterProcess:
         event = self.next_event(seconds)
         if isinstance(event, Silent):
             raise AdapterStartError(f"no hello within {seconds:g} s")
-        if isinstance(event, Closed):
-            time.sleep(0.05)
-            raise AdapterStartError(
-                f"adapter exited before its hello (exit code {self.exit_code()}) {self.stderr_tail()}"
-            )
+        if isinstance(event, Ended):
+            raise AdapterStartError(f"{self.end_detail()} before its hello; stderr: {self.stderr_tail()}")
         try:
             return capabilities(decode(event.data, "adapter_hello"))
         except ProtocolError as error:
             raise AdapterStartError(f"bad hello: {error}") from error
 
+    def _kill_group(self) -> None:
+        try:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            return
+
     def kill(self) -> None:
-        """End the adapter and everything it started, at once."""
+        """End the adapter and every process in its group, at once (ADP-9)."""
         self._outgoing.put(None)
-        if self._process.poll() is None:
-            try:
-                os.killpg(self._process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                self._process.kill()
+        self._kill_group()
         self._process.wait()
 
-    def close(self) -> None:
-        """Ask the adapter to shut down (ADP-9); kill it if it has not exited after a grace period."""
+    def request_shutdown(self) -> None:
+        """Send shutdown and close the adapter's stdin (ADP-9); the caller then drains and kills."""
         self.send(shutdown())
         self._outgoing.put(None)
-        try:
-            self._process.wait(timeout=SHUTDOWN_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.kill()

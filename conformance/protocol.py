@@ -26,7 +26,15 @@ UNION_MEMBERS = {
 
 
 class ProtocolError(Exception):
-    """A message that breaks the protocol: not JSON, not an object, or not of its schema."""
+    """A message that breaks the protocol: not JSON, not an object, or not of its schema.
+
+    `parsed` is the JSON value when the line was JSON at all, so that a malformed answer that
+    names a request id can be charged to that request (CNF-5).
+    """
+
+    def __init__(self, reason: str, parsed: object = None) -> None:
+        super().__init__(reason)
+        self.parsed = parsed
 
 
 @dataclass(frozen=True)
@@ -66,18 +74,22 @@ def decode(line: bytes, definition: str) -> dict[str, Any]:
             parse_constant=_reject_constant,
             object_pairs_hook=_object_without_duplicates,
         )
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         preview = line[:80].decode("utf-8", "replace").rstrip("\n")
-        raise ProtocolError(f"not a JSON line ({error}): {preview!r}") from error
+        raise ProtocolError(f"not a JSON line ({type(error).__name__}: {error}): {preview!r}") from error
+    try:
+        json.dumps(message, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ProtocolError("a string holds a lone surrogate, which is not Unicode text", message) from error
     members = UNION_MEMBERS.get(definition)
     if members is not None:
         kind = message.get("type") if isinstance(message, dict) else None
         if not isinstance(kind, str) or kind not in members:
-            raise ProtocolError(f"not a {definition} message: type must be one of {sorted(members)}")
+            raise ProtocolError(f"not a {definition} message: type must be one of {sorted(members)}", message)
         definition = members[kind]
     violation = first_violation(validator(SCHEMA, definition), message)
     if violation is not None:
-        raise ProtocolError(f"not a valid {definition} message: {violation}")
+        raise ProtocolError(f"not a valid {definition} message: {violation}", message)
     assert isinstance(message, dict)
     return message
 

@@ -26,7 +26,7 @@ VERDICT_STYLES = {
 
 def print_summary(console: Console, results: Sequence[CaseResult], announced: Capabilities) -> None:
     """A table of verdicts per handler, then the cases that did not pass or skip."""
-    console.print(f"adapter: [bold]{announced.client_name} {announced.client_version}[/bold]")
+    console.print(f"adapter: [bold]{escape(announced.client_name)} {escape(announced.client_version)}[/bold]")
     table = Table(title="forkspec conformance", title_justify="left")
     table.add_column("handler")
     for verdict in Verdict:
@@ -93,7 +93,9 @@ def _xml_safe(text: str) -> str:
 
 def write_junit(path: Path, results: Sequence[CaseResult], announced: Capabilities) -> None:
     """Write JUnit XML: one testsuite per handler, one testcase per case (CNF-7)."""
-    root = ElementTree.Element("testsuites", name=f"forkspec conformance of {announced.client_name}")
+    root = ElementTree.Element(
+        "testsuites", name=_xml_safe(f"forkspec conformance of {announced.client_name}")
+    )
     suites: dict[str, list[CaseResult]] = {}
     for result in results:
         suites.setdefault(result.case.handler, []).append(result)

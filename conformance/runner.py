@@ -1,24 +1,25 @@
 """The conformance runner: cases in, one verdict per case out (spec/conformance.md).
 
 Cases the adapter did not announce (handler, preset or feature) are skipped without being
-sent (CNF-6). The rest are pipelined, at most `window` at a time. When the adapter breaks the
-protocol, crashes or falls silent for `timeout` seconds, it is killed and restarted and the
-cases that were in flight run again one at a time, so that the verdict ERROR or TIMEOUT lands
-on the case that caused it and on no other (CNF-5).
+sent (CNF-6). The rest are pipelined, at most `window` at a time (ADP-10). When the adapter
+breaks the protocol in a way no single request can be blamed for, crashes, or falls silent for
+`timeout` seconds, it is killed and restarted, and the cases that were in flight run again one
+at a time, so that the verdict ERROR or TIMEOUT lands on the case that caused it and on no
+other (CNF-5). A malformed or repeated answer that names a request is charged to that request.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from forkspec.conformance.adapter_process import (
+    SHUTDOWN_GRACE_SECONDS,
     AdapterProcess,
     AdapterStartError,
-    Closed,
+    Ended,
     Line,
     Silent,
 )
@@ -27,16 +28,18 @@ from forkspec.conformance.vectorfile import Case
 from forkspec.conformance.verdicts import CaseResult, Verdict, judge
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
+DEFAULT_START_TIMEOUT_SECONDS = 30.0
 DEFAULT_WINDOW = 16
 
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How to run: the adapter command, the per-case timeout and the pipelining window."""
+    """How to run: the adapter command, the per-case and start-up timeouts, the pipelining window."""
 
     command: Sequence[str]
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     window: int = DEFAULT_WINDOW
+    start_timeout: float = DEFAULT_START_TIMEOUT_SECONDS
 
 
 def unsupported_reason(case: Case, announced: Capabilities) -> str | None:
@@ -49,18 +52,14 @@ def unsupported_reason(case: Case, announced: Capabilities) -> str | None:
     return f"features {', '.join(missing)} not supported" if missing else None
 
 
-def _attributable_id(line: bytes, outstanding: dict[int, tuple[Case, float]]) -> int | None:
-    """The id of an in-flight request that a malformed answer names, if it names one."""
-    try:
-        message = json.loads(line)
-    except ValueError:
-        return None
-    request_id = message.get("id") if isinstance(message, dict) else None
-    return request_id if type(request_id) is int and request_id in outstanding else None
+def _named_id(parsed: object) -> int | None:
+    """The integer request id a (possibly malformed) answer names, if any."""
+    request_id = parsed.get("id") if isinstance(parsed, dict) else None
+    return request_id if type(request_id) is int else None
 
 
 class Run:
-    """One run of cases against one adapter command."""
+    """One run of cases against one adapter command (CNF-1, CNF-5, CNF-6)."""
 
     def __init__(self, settings: RunSettings, report: Callable[[CaseResult], None]) -> None:
         self.settings = settings
@@ -68,10 +67,12 @@ class Run:
         self.adapter = AdapterProcess(settings.command)
         self.capabilities = self._hello(self.adapter)
         self.restarts = 0
+        self.results: dict[str, CaseResult] = {}
+        self.answered: dict[int, Case] = {}
 
     def _hello(self, adapter: AdapterProcess) -> Capabilities:
         try:
-            return adapter.hello(self.settings.timeout)
+            return adapter.hello(self.settings.start_timeout)
         except AdapterStartError:
             adapter.kill()
             raise
@@ -80,30 +81,59 @@ class Run:
         self.adapter.kill()
         self.restarts += 1
         self.adapter = AdapterProcess(self.settings.command)
-        self._hello(self.adapter)
+        announced = self._hello(self.adapter)
+        if announced != self.capabilities:
+            self.adapter.kill()
+            raise AdapterStartError("the restarted adapter announced other capabilities than at the start")
+
+    def _record(self, result: CaseResult) -> None:
+        self.results[result.case.id] = result
+        self.report(result)
+
+    def _error(self, case: Case, verdict: Verdict, detail: str, sent: float | None = None) -> None:
+        tail = self.adapter.stderr_tail()
+        seconds = time.monotonic() - sent if sent is not None else 0.0
+        self._record(
+            CaseResult(case, verdict, f"{detail}; stderr: {tail}" if tail else detail, None, seconds)
+        )
+
+    def _charge_repeated_answer(self, request_id: int) -> None:
+        """An answer to a request already answered: the owning case is in ERROR (CNF-5)."""
+        case = self.answered[request_id]
+        self.results[case.id] = CaseResult(
+            case, Verdict.ERROR, f"protocol violation: request {request_id} answered twice"
+        )
 
     def execute(self, cases: Sequence[Case]) -> list[CaseResult]:
-        """Run `cases` and return their results in the order given."""
-        results: dict[str, CaseResult] = {}
-
-        def record(result: CaseResult) -> None:
-            results[result.case.id] = result
-            self.report(result)
-
+        """Run `cases` and return their results in the order given (CNF-1, CNF-6)."""
         pending: deque[Case] = deque()
         for case in cases:
             reason = unsupported_reason(case, self.capabilities)
             if reason is None:
                 pending.append(case)
             else:
-                record(CaseResult(case, Verdict.SKIP, reason))
+                self._record(CaseResult(case, Verdict.SKIP, reason))
         try:
-            self._drive(pending, record)
+            self._drive(pending)
+            self._finish()
         finally:
-            self.adapter.close()
-        return [results[case.id] for case in cases]
+            self.adapter.kill()
+        return [self.results[case.id] for case in cases]
 
-    def _drive(self, pending: deque[Case], record: Callable[[CaseResult], None]) -> None:
+    def _finish(self) -> None:
+        """Shut the adapter down, reading what it still writes: a late repeated answer is an ERROR (ADP-9)."""
+        self.adapter.request_shutdown()
+        deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
+        while isinstance(event := self.adapter.next_event(deadline - time.monotonic()), Line):
+            try:
+                parsed: object = decode(event.data, "adapter_reply")
+            except ProtocolError as error:
+                parsed = error.parsed
+            request_id = _named_id(parsed)
+            if request_id in self.answered:
+                self._charge_repeated_answer(request_id)
+
+    def _drive(self, pending: deque[Case]) -> None:
         isolated: deque[Case] = deque()
         outstanding: dict[int, tuple[Case, float]] = {}
         next_id = 0
@@ -130,34 +160,32 @@ class Run:
                 try:
                     answer = decode(event.data, "adapter_reply")
                 except ProtocolError as error:
-                    request_id = _attributable_id(event.data, outstanding)
-                    if request_id is None:
-                        failure = (Verdict.ERROR, f"protocol violation: {error}")
-                    else:
+                    request_id = _named_id(error.parsed)
+                    if request_id in outstanding:
                         case, sent = outstanding.pop(request_id)
-                        record(
-                            CaseResult(
-                                case,
-                                Verdict.ERROR,
-                                f"protocol violation: {error}",
-                                None,
-                                time.monotonic() - sent,
-                            )
-                        )
+                        self.answered[request_id] = case
+                        self._error(case, Verdict.ERROR, f"protocol violation: {error}", sent)
                         last_progress = time.monotonic()
+                    elif request_id in self.answered:
+                        self._charge_repeated_answer(request_id)
+                    else:
+                        failure = (Verdict.ERROR, f"protocol violation: {error}")
                 else:
-                    if answer["id"] in outstanding:
-                        case, sent = outstanding.pop(answer["id"])
-                        record(judge(case, answer, time.monotonic() - sent))
+                    request_id = answer["id"]
+                    if request_id in outstanding:
+                        case, sent = outstanding.pop(request_id)
+                        self.answered[request_id] = case
+                        self._record(judge(case, answer, time.monotonic() - sent))
                         last_progress = time.monotonic()
+                    elif request_id in self.answered:
+                        self._charge_repeated_answer(request_id)
                     else:
                         failure = (
                             Verdict.ERROR,
-                            f"protocol violation: answer to unknown request id {answer['id']}",
+                            f"protocol violation: answer to unknown request id {request_id}",
                         )
-            elif isinstance(event, Closed):
-                time.sleep(0.05)
-                failure = (Verdict.ERROR, f"adapter exited (exit code {self.adapter.exit_code()})")
+            elif isinstance(event, Ended):
+                failure = (Verdict.ERROR, self.adapter.end_detail())
             elif isinstance(event, Silent):
                 failure = (Verdict.TIMEOUT, f"no answer within {self.settings.timeout:g} s")
             if failure is None:
@@ -166,23 +194,13 @@ class Run:
             outstanding.clear()
             if len(in_flight) == 1:
                 case, sent = in_flight[0]
-                verdict, detail = failure
-                tail = self.adapter.stderr_tail()
-                record(
-                    CaseResult(
-                        case,
-                        verdict,
-                        f"{detail}; stderr: {tail}" if tail else detail,
-                        None,
-                        time.monotonic() - sent,
-                    )
-                )
+                self._error(case, *failure, sent)
             else:
                 isolated.extendleft(case for case, _ in reversed(in_flight))
             try:
                 self._restart()
             except AdapterStartError as error:
                 for case in [*isolated, *pending]:
-                    record(CaseResult(case, Verdict.ERROR, f"adapter could not be restarted: {error}"))
+                    self._record(CaseResult(case, Verdict.ERROR, f"adapter could not be restarted: {error}"))
                 return
             last_progress = time.monotonic()

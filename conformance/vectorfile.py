@@ -144,8 +144,8 @@ def _parse_yaml(data: bytes, where: str) -> object:
         raise VectorSetError(f"{where}: malformed YAML: {error}".replace("\n", " ")) from error
     except UnicodeDecodeError as error:
         raise VectorSetError(f"{where}: not UTF-8 text: {error}") from error
-    except ValueError as error:
-        raise VectorSetError(f"{where}: a value that cannot be read: {error}") from error
+    except (ValueError, RecursionError) as error:
+        raise VectorSetError(f"{where}: a value that cannot be read: {type(error).__name__}") from error
 
 
 def _checked(document: object, schema_path: str, where: str, definition: str | None = None) -> Any:
@@ -224,7 +224,10 @@ def load_vector_set(root: Path) -> list[Case]:
     cases: list[Case] = []
     seen: set[str] = set()
     for path in present:
-        data = (root / path).read_bytes()
+        try:
+            data = (root / path).read_bytes()
+        except OSError as error:
+            raise VectorSetError(f"{root / path}: cannot read: {error.strerror}") from error
         digest, count = listed[path]
         if sha256_hex(data) != digest:
             raise VectorSetError(f"{root / path}: SHA-256 does not match the manifest")

@@ -62,10 +62,11 @@ def first_violation(checker: Validator, instance: object) -> str | None:
     """A one-line description of the first way `instance` violates the schema, or None."""
     try:
         error = jsonschema.exceptions.best_match(checker.iter_errors(cast(Any, instance)))
-    except ValueError:
+    except (ValueError, RecursionError):
         # The validator describes a violating value with repr(), which refuses integers of more
-        # than 4300 digits: such a value is in a place where the schema does not allow it.
-        return "(somewhere): an integer too long to print is where the schema does not allow it"
+        # than 4300 digits and values nested too deeply: such a value is where the schema does
+        # not allow it.
+        return "(somewhere): a value too long or too deeply nested to print is not allowed where it is"
     if error is None:
         return None
     location = "/".join(str(part) for part in error.absolute_path) or "(root)"

@@ -56,8 +56,11 @@ def test_reversed_prerelease_order_fails_exactly_the_cases_of_that_rule(
     ("mode", "verdict", "restarts"),
     [
         ("crash", "ERROR", True),
+        ("orphan", "ERROR", True),
         ("garbage", "ERROR", True),
+        ("deep-json", "ERROR", True),
         ("missing-output", "ERROR", False),
+        ("duplicate", "ERROR", False),
         ("hang", "TIMEOUT", True),
     ],
 )
@@ -81,6 +84,14 @@ def test_float_for_boolean_is_a_failure_not_a_pass(tmp_path: Path, shipped_cases
     )
     subset_cases = [case for case in shipped_cases if case.handler == "flags_subset"]
     assert run.verdicts == {case.id: "PASS" if case.error else "FAIL" for case in subset_cases}
+
+
+def test_an_adapter_name_with_markup_is_printed_as_text(tmp_path: Path) -> None:
+    run = run_forkspec(
+        "conform", "--adapter", fake_adapter("markup-name"), "--handler", "signal_check", tmp_path=tmp_path
+    )
+    assert run.exit_code == 0, run.stderr
+    assert "[/bold]x[red" in run.stdout
 
 
 def test_answers_in_any_order_are_matched_by_id(tmp_path: Path, shipped_cases: list[Case]) -> None:
@@ -113,6 +124,9 @@ def test_a_run_that_passes_nothing_is_not_a_pass(tmp_path: Path) -> None:
         (("-k", "no-such-case-anywhere"), "no case matches"),
         (("--vectors", "/nonexistent/vectors"), "unusable vector set"),
         (("--timeout", "0"), "--timeout"),
+        (("--timeout", "nan"), "--timeout"),
+        (("--timeout", "inf"), "--timeout"),
+        (("--junit-xml", "/nonexistent/dir/report.xml"), "is not a directory"),
     ],
 )
 def test_usage_and_harness_errors_exit_2(arguments: tuple[str, ...], message: str, tmp_path: Path) -> None:

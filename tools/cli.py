@@ -8,7 +8,9 @@ arguments, an unusable vector set, an adapter that cannot be started).
 from __future__ import annotations
 
 import fnmatch
+import math
 import shlex
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -20,7 +22,13 @@ from forkspec import __version__
 from forkspec.conformance import reporters
 from forkspec.conformance.adapter_process import AdapterStartError
 from forkspec.conformance.reference_adapter import serve
-from forkspec.conformance.runner import DEFAULT_TIMEOUT_SECONDS, DEFAULT_WINDOW, Run, RunSettings
+from forkspec.conformance.runner import (
+    DEFAULT_START_TIMEOUT_SECONDS,
+    DEFAULT_TIMEOUT_SECONDS,
+    DEFAULT_WINDOW,
+    Run,
+    RunSettings,
+)
 from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
 from forkspec.conformance.verdicts import CaseResult, exit_status
 from forkspec.tools.generate import (
@@ -33,12 +41,25 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 USAGE_ERROR = 2
+MAX_TIMEOUT_SECONDS = 3600.0
 
 
 class HarnessError(click.ClickException):
     """A usage or harness error: reported in one line, exit code 2."""
 
     exit_code = USAGE_ERROR
+
+
+def _finite(_context: click.Context, parameter: click.Parameter, value: float) -> float:
+    """Refuse NaN, which passes a range check because it compares false with everything."""
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds", param=parameter)
+    return value
+
+
+def _exit_on_terminate(_signal: int, _frame: object) -> None:
+    """A terminated run (a cancelled CI job) unwinds normally, so that the adapter is killed too."""
+    sys.exit(USAGE_ERROR)
 
 
 def shipped_vectors() -> Path:
@@ -125,10 +146,19 @@ def cli() -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.01),
+    type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
+    callback=_finite,
     default=DEFAULT_TIMEOUT_SECONDS,
     show_default=True,
     help="Seconds an adapter may stay silent on a case.",
+)
+@click.option(
+    "--start-timeout",
+    type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
+    callback=_finite,
+    default=DEFAULT_START_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Seconds an adapter may take to answer the hello.",
 )
 @click.option(
     "--window",
@@ -146,9 +176,13 @@ def conform(
     junit_xml: Path | None,
     jsonl: Path | None,
     timeout: float,
+    start_timeout: float,
     window: int,
 ) -> None:
     """Run the vectors against an adapter and print a verdict per case."""
+    for report in (junit_xml, jsonl):
+        if report is not None and not report.parent.is_dir():
+            raise HarnessError(f"cannot write a report to {report}: {report.parent} is not a directory")
     try:
         command = shlex.split(adapter_command) if adapter_command is not None else reference_adapter_command()
     except ValueError as error:
@@ -178,7 +212,7 @@ def conform(
             def advance(_: CaseResult) -> None:
                 progress.advance(task)
 
-            run = Run(RunSettings(command, timeout, window), advance)
+            run = Run(RunSettings(command, timeout, window, start_timeout), advance)
             results = run.execute(selected)
     except AdapterStartError as error:
         raise HarnessError(f"adapter failed to start: {error}") from error
@@ -239,7 +273,10 @@ def check(directory: Path) -> None:
         raise HarnessError(f"{directory}: no such directory (run from the repository root or pass --dir)")
     with tempfile.TemporaryDirectory(prefix="forkspec-vectors-") as scratch:
         write_vector_set(generate_vector_set(), Path(scratch))
-        problems = vector_set_differences(Path(scratch), directory)
+        try:
+            problems = vector_set_differences(Path(scratch), directory)
+        except OSError as error:
+            raise HarnessError(f"cannot read {directory}: {error}") from error
     for problem in problems:
         click.echo(problem)
     if problems:
@@ -252,6 +289,7 @@ def check(directory: Path) -> None:
 
 def main() -> None:
     """The console script."""
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     cli()
 
 

@@ -66,6 +66,8 @@ def main(mode: str) -> int:
                 hello["handlers"] = [name for name in hello["handlers"] if name.startswith("version_")]
             if mode == "announces-nothing":
                 hello["handlers"] = []
+            if mode == "markup-name":
+                hello["client"]["name"] = "[/bold]x[red"
             write(hello)
             continue
         reply = reply_to_run(message)
@@ -79,6 +81,16 @@ def main(mode: str) -> int:
         if is_trigger(message):
             if mode == "crash":
                 os._exit(7)
+            if mode == "orphan" and os.fork() == 0:
+                time.sleep(3600)
+            if mode == "orphan":
+                os._exit(7)
+            if mode == "deep-json":
+                sys.stdout.write("[" * 100_000 + "\n")
+                sys.stdout.flush()
+                continue
+            if mode == "duplicate":
+                write(reply)
             if mode == "hang":
                 time.sleep(3600)
             if mode == "garbage":
