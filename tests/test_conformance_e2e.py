@@ -6,7 +6,9 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from forkspec.activation import DeploymentState, DeploymentTracker, TimeSignaling
 from forkspec.conformance.vectorfile import Case
+from forkspec.handlers import chain_from_json, deployment_from_json
 from forkspec.versioning import parse_version
 
 from tests.support import fake_adapter, run_forkspec
@@ -29,6 +31,32 @@ def exercises_prerelease_order(case: Case) -> bool:
     )
 
 
+def exercises_speedy_trial_lock_in_precedence(case: Case) -> bool:
+    """Whether a speedy_trial case crosses a boundary where lock-in and timeout both hold (SIG-8)."""
+    if (
+        case.handler != "deployment_states"
+        or case.error
+        or case.input["deployment"]["method"] != "speedy_trial"
+    ):
+        return False
+    deployment = deployment_from_json(case.input["deployment"])
+    chain = chain_from_json(case.input["chain"])
+    assert isinstance(deployment, TimeSignaling)
+    tracker = DeploymentTracker(deployment, chain)
+    period = deployment.period
+    for boundary in range(period, max(case.input["heights"]) + 1, period):
+        before = tracker.state_at(boundary - period).state
+        count = chain.signal_count(deployment.bit, boundary - period, boundary)
+        median_time = chain.median_time_past(boundary - 1)
+        if (
+            before == DeploymentState.STARTED
+            and count >= deployment.threshold
+            and median_time >= deployment.timeout
+        ):
+            return True
+    return False
+
+
 def test_reference_passes_every_shipped_case(tmp_path: Path, shipped_cases: list[Case]) -> None:
     junit = tmp_path / "junit.xml"
     run = run_forkspec("conform", "--junit-xml", str(junit), tmp_path=tmp_path)
@@ -45,6 +73,19 @@ def test_reversed_prerelease_order_fails_exactly_the_cases_of_that_rule(
     run = run_forkspec("conform", "--adapter", fake_adapter("reversed-prerelease"), tmp_path=tmp_path)
     expected_failures = {case.id for case in shipped_cases if exercises_prerelease_order(case)}
     assert len(expected_failures) >= 10
+    assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
+    assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
+        "PASS"
+    }
+    assert run.exit_code == 1
+
+
+def test_speedy_trial_with_timeout_first_fails_exactly_the_cases_of_that_rule(
+    tmp_path: Path, shipped_cases: list[Case]
+) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("speedy-timeout-first"), tmp_path=tmp_path)
+    expected_failures = {case.id for case in shipped_cases if exercises_speedy_trial_lock_in_precedence(case)}
+    assert expected_failures
     assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
     assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
         "PASS"

@@ -14,10 +14,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from forkspec import versioning
+from forkspec import activation, versioning
 from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
 
 _correct_compare = versioning.compare_versions
+_correct_speedy_trial_step = activation.speedy_trial_step
 
 
 def reversed_prerelease_compare(left: versioning.Version, right: versioning.Version) -> int:
@@ -25,6 +26,19 @@ def reversed_prerelease_compare(left: versioning.Version, right: versioning.Vers
     order = _correct_compare(left, right)
     same_core = (left.major, left.minor, left.patch) == (right.major, right.minor, right.patch)
     return -order if same_core and left.prerelease and right.prerelease else order
+
+
+def timeout_first_speedy_trial_step(
+    state: activation.DeploymentState,
+    median_time: int,
+    count: int,
+    period_start: int,
+    deployment: activation.TimeSignaling,
+) -> activation.DeploymentState:
+    """Speedy trial with classic BIP-9's precedence in STARTED: the timeout checked before the count."""
+    if state == activation.DeploymentState.STARTED and median_time >= deployment.timeout:
+        return activation.DeploymentState.FAILED
+    return _correct_speedy_trial_step(state, median_time, count, period_start, deployment)
 
 
 def is_trigger(request: dict[str, Any]) -> bool:
@@ -54,6 +68,8 @@ def more_input_soon() -> bool:
 def main(mode: str) -> int:
     if mode == "reversed-prerelease":
         versioning.compare_versions = reversed_prerelease_compare
+    if mode == "speedy-timeout-first":
+        activation.speedy_trial_step = timeout_first_speedy_trial_step
     if mode == "no-hello":
         return 3
     held: list[dict[str, Any]] = []
