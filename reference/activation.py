@@ -434,11 +434,8 @@ def first_invalid_height(deployment: Deployment, chain: Chain) -> int | None:
     return None
 
 
-def deployment_states(deployment: Deployment, chain: Chain, heights: Sequence[int]) -> list[StateAt]:
-    """The state and since-height of the block at each height.
-
-    Implements: SIG-1, SIG-14, ACT-1, ACT-2, ACT-7.
-    """
+def check_heights(chain: Chain, heights: Sequence[int]) -> None:
+    """Reject asked heights out of range, out of order or beyond the chain. Implements: ACT-7."""
     previous: int | None = None
     for height in heights:
         _check_range(height, 0, UINT32_MAX, ErrorCode.HEIGHT_OUT_OF_RANGE, "height")
@@ -453,6 +450,14 @@ def deployment_states(deployment: Deployment, chain: Chain, heights: Sequence[in
             f"height {height} needs blocks the chain of {chain.length} does not have",
         )
         previous = height
+
+
+def deployment_states(deployment: Deployment, chain: Chain, heights: Sequence[int]) -> list[StateAt]:
+    """The state and since-height of the block at each height.
+
+    Implements: SIG-1, SIG-14, ACT-1, ACT-2, ACT-7.
+    """
+    check_heights(chain, heights)
     if isinstance(deployment, TimeSignaling | HeightSignaling):
         tracker = DeploymentTracker(deployment, chain)
         return [tracker.state_at(height) for height in heights]

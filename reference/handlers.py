@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forkspec import activation, classification, flags, versioning
+from forkspec import activation, classification, coordination, flags, schedule, versioning
 from forkspec.errors import ErrorCode, SpecError
 from forkspec.presets import Preset, load_preset
 from forkspec.schemas import first_violation, validator
@@ -175,6 +175,56 @@ def _signal_check(data: JsonObject, _preset: Preset) -> JsonObject:
     return {"signals": activation.check_signal(data["version"], data["bit"])}
 
 
+def event_from_json(data: JsonObject) -> coordination.Event:
+    """A lifecycle event (spec/coordination.md, "Events")."""
+    return coordination.Event(
+        type=coordination.EventType(data["type"]),
+        at=data["at"],
+        auditor=data.get("auditor", ""),
+        validators=tuple(
+            classification.Validator(entry["id"], entry["stake"], False) for entry in data.get("validators", ())
+        ),
+        validator=data.get("validator", ""),
+        approve=data.get("approve", False),
+        current_height=data.get("current_height", 0),
+        activation_height=data.get("activation_height", 0),
+        height=data.get("height", 0),
+    )
+
+
+def _proposal_lifecycle(data: JsonObject, preset: Preset) -> JsonObject:
+    kind = classification.parse_upgrade_kind(data["kind"])
+    proposal = coordination.propose(kind, data["proposed_at"], data["specification"], data["auditors"])
+    steps = coordination.run_lifecycle(proposal, [event_from_json(event) for event in data["events"]], preset)
+    return {"steps": [{"state": step.state.value, "error": None if step.error is None else step.error.value} for step in steps]}
+
+
+def _upgrade_schedule(data: JsonObject, preset: Preset) -> JsonObject:
+    base = versioning.parse_version(data["base_version"])
+    upgrades = [
+        schedule.Upgrade(
+            name=entry["name"],
+            kind=classification.parse_upgrade_kind(entry["kind"]),
+            version=versioning.parse_version(entry["version"]),
+            activation=(
+                schedule.AtTime(entry["activation"]["activation_time"])
+                if entry["activation"]["method"] == "time"
+                else deployment_from_json(entry["activation"])
+            ),
+            flags=tuple(entry["flags"]),
+        )
+        for entry in data["upgrades"]
+    ]
+    chain = chain_from_json(data["chain"])
+    result = schedule.in_force(base, upgrades, chain, data["height"], data["time"], preset)
+    return {
+        "active": list(result.active),
+        "protocol_version": str(result.protocol_version),
+        "flags": list(flags.flag_names(result.mask)),
+        "mask": result.mask,
+    }
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -196,6 +246,8 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("signal_check", "activation", False, _signal_check),
         Handler("deployment_states", "activation", False, _deployment_states),
         Handler("deployment_validity", "activation", False, _deployment_validity),
+        Handler("proposal_lifecycle", "coordination", True, _proposal_lifecycle),
+        Handler("upgrade_schedule", "schedule", True, _upgrade_schedule),
     )
 }
 

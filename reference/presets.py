@@ -26,6 +26,11 @@ class Preset:
     emergency_activation_window_seconds: int
     signaling_period: int
     signaling_threshold: int
+    review_min_seconds: int
+    review_max_seconds: int
+    voting_period_seconds: int
+    schedule_window_seconds: int
+    min_activation_lead_blocks: int
 
 
 def preset_names() -> tuple[str, ...]:

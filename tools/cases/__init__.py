@@ -22,7 +22,7 @@ class CaseSpec:
 
 def case_specs() -> Iterator[CaseSpec]:
     """Every case specification of every spec area, in the spec's order."""
-    from forkspec.tools.cases import activation, classification, flags, versioning
+    from forkspec.tools.cases import activation, classification, coordination, flags, schedule, versioning
 
-    for area in (versioning, classification, flags, activation):
+    for area in (versioning, classification, flags, activation, coordination, schedule):
         yield from area.case_specs()

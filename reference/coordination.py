@@ -1,0 +1,266 @@
+"""Coordination: the lifecycle of a proposed fork, from proposal to activation.
+
+A soft or hard fork is proposed with its specification and security audits attached, which
+opens a community review of `review_min_seconds` to `review_max_seconds`. Validators then vote
+for `voting_period_seconds`; the proposal is approved when the approving stake meets the kind's
+threshold (CLS-2) of all stake, by exact cross-multiplication. An approved proposal is
+scheduled within `schedule_window_seconds` at a block height at least
+`min_activation_lead_blocks` ahead, and becomes active when the chain reaches that height.
+A proposal may be withdrawn before it is active, and expires when a deadline passes with
+nothing done. With the mainnet preset the longest path from proposal to the earliest permitted
+activation is 7 + 14 + 1 days plus 864 blocks of 600 seconds (6 days): four weeks (HFC-1 to
+HFC-14).
+
+The lifecycle is a state machine driven by timestamped events. An event that is illegal in the
+current state, or illegal at its time, is rejected with a canonical code and changes nothing;
+the machine goes on with the next event (HFC-3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from forkspec.classification import UpgradeKind, Validator, tally_support
+from forkspec.errors import ErrorCode, SpecError, ensure, integer_text, reject
+from forkspec.presets import Preset
+from forkspec.versioning import UINT64_MAX
+
+UINT32_MAX = 2**32 - 1
+COORDINATED_KINDS = (UpgradeKind.SOFT_FORK, UpgradeKind.HARD_FORK)
+
+
+class ProposalState(StrEnum):
+    """The states of a proposal (HFC-2)."""
+
+    REVIEW = "REVIEW"
+    VOTING = "VOTING"
+    APPROVED = "APPROVED"
+    SCHEDULED = "SCHEDULED"
+    ACTIVE = "ACTIVE"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+    EXPIRED = "EXPIRED"
+
+
+class EventType(StrEnum):
+    """The events that drive a proposal (HFC-4 to HFC-12)."""
+
+    ATTACH_AUDIT = "attach_audit"
+    OPEN_VOTING = "open_voting"
+    VOTE = "vote"
+    CLOSE_VOTING = "close_voting"
+    SCHEDULE = "schedule"
+    ACTIVATE = "activate"
+    WITHDRAW = "withdraw"
+    EXPIRE = "expire"
+
+
+# Where each event is legal (HFC-3).
+LEGAL_IN: dict[EventType, frozenset[ProposalState]] = {
+    EventType.ATTACH_AUDIT: frozenset({ProposalState.REVIEW}),
+    EventType.OPEN_VOTING: frozenset({ProposalState.REVIEW}),
+    EventType.VOTE: frozenset({ProposalState.VOTING}),
+    EventType.CLOSE_VOTING: frozenset({ProposalState.VOTING}),
+    EventType.SCHEDULE: frozenset({ProposalState.APPROVED}),
+    EventType.ACTIVATE: frozenset({ProposalState.SCHEDULED}),
+    EventType.WITHDRAW: frozenset(
+        {ProposalState.REVIEW, ProposalState.VOTING, ProposalState.APPROVED, ProposalState.SCHEDULED}
+    ),
+    EventType.EXPIRE: frozenset({ProposalState.REVIEW, ProposalState.APPROVED}),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One timestamped event; the fields other than `type` and `at` belong to some types only."""
+
+    type: EventType
+    at: int
+    auditor: str = ""
+    validators: tuple[Validator, ...] = ()
+    validator: str = ""
+    approve: bool = False
+    current_height: int = 0
+    activation_height: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal and everything its later events are judged against."""
+
+    kind: UpgradeKind
+    state: ProposalState
+    last_event_at: int
+    review_opened_at: int
+    auditors: tuple[str, ...]
+    validators: tuple[Validator, ...] = ()
+    voting_opened_at: int = 0
+    votes: dict[str, bool] = field(default_factory=dict)
+    approved_at: int = 0
+    activation_height: int = 0
+
+
+def _check_time(value: int, name: str) -> None:
+    if not 0 <= value <= UINT64_MAX:
+        reject(ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"{name} {integer_text(value)} is outside 0..2^64-1")
+
+
+def _check_height(value: int, name: str) -> None:
+    if not 0 <= value <= UINT32_MAX:
+        reject(ErrorCode.HEIGHT_OUT_OF_RANGE, f"{name} {integer_text(value)} is outside 0..2^32-1")
+
+
+def _unique_auditors(auditors: Sequence[str]) -> tuple[str, ...]:
+    ensure(len(set(auditors)) == len(auditors), ErrorCode.DUPLICATE_AUDIT, "an auditor is named twice")
+    return tuple(auditors)
+
+
+def propose(kind: UpgradeKind, at: int, specification: bool, auditors: Sequence[str]) -> Proposal:
+    """A new proposal, in review from `at`. Implements: HFC-1, HFC-2, HFC-4."""
+    ensure(
+        kind in COORDINATED_KINDS,
+        ErrorCode.NOT_COORDINATED,
+        f"a {kind} is not activated through the coordination process",
+    )
+    _check_time(at, "proposed_at")
+    ensure(specification, ErrorCode.MISSING_SPECIFICATION, "a proposal must attach its specification")
+    return Proposal(kind, ProposalState.REVIEW, at, at, _unique_auditors(auditors))
+
+
+def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+    """The proposal after `event`, or a rejection that leaves it as it was. Implements: HFC-3."""
+    _check_time(event.at, "at")
+    ensure(
+        event.at >= proposal.last_event_at,
+        ErrorCode.EVENT_TIME_REGRESSION,
+        f"event at {event.at} precedes the last accepted event at {proposal.last_event_at}",
+    )
+    ensure(
+        proposal.state in LEGAL_IN[event.type],
+        ErrorCode.ILLEGAL_TRANSITION,
+        f"{event.type} is not allowed in state {proposal.state}",
+    )
+    advanced = replace(proposal, last_event_at=event.at)
+    match event.type:
+        case EventType.ATTACH_AUDIT:
+            return replace(advanced, auditors=_unique_auditors((*proposal.auditors, event.auditor)))
+        case EventType.OPEN_VOTING:
+            return _open_voting(advanced, event, preset)
+        case EventType.VOTE:
+            return _vote(advanced, event, preset)
+        case EventType.CLOSE_VOTING:
+            return _close_voting(advanced, event, preset)
+        case EventType.SCHEDULE:
+            return _schedule(advanced, event, preset)
+        case EventType.ACTIVATE:
+            _check_height(event.height, "height")
+            ensure(
+                event.height >= proposal.activation_height,
+                ErrorCode.ACTIVATION_HEIGHT_NOT_REACHED,
+                f"height {event.height} is below the scheduled {proposal.activation_height}",
+            )
+            return replace(advanced, state=ProposalState.ACTIVE)
+        case EventType.WITHDRAW:
+            return replace(advanced, state=ProposalState.WITHDRAWN)
+        case EventType.EXPIRE:
+            return _expire(advanced, event, preset)
+
+
+def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+    """HFC-5, HFC-6: audits attached, review long enough and not too long, a valid validator set."""
+    ensure(proposal.auditors != (), ErrorCode.MISSING_AUDIT, "voting needs at least one security audit")
+    elapsed = event.at - proposal.review_opened_at
+    ensure(
+        elapsed >= preset.review_min_seconds,
+        ErrorCode.REVIEW_TOO_SHORT,
+        f"review lasted {elapsed} s, less than {preset.review_min_seconds} s",
+    )
+    ensure(
+        elapsed <= preset.review_max_seconds,
+        ErrorCode.REVIEW_TOO_LONG,
+        f"review lasted {elapsed} s, more than {preset.review_max_seconds} s",
+    )
+    tally_support(proposal.kind, event.validators, preset)
+    return replace(
+        proposal,
+        state=ProposalState.VOTING,
+        validators=event.validators,
+        voting_opened_at=event.at,
+        votes={},
+    )
+
+
+def _vote(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+    """HFC-7: inside the window, by a validator of the set, once."""
+    closes_at = proposal.voting_opened_at + preset.voting_period_seconds
+    ensure(event.at < closes_at, ErrorCode.VOTE_AFTER_WINDOW, f"voting closed at {closes_at}")
+    ensure(
+        any(validator.id == event.validator for validator in proposal.validators),
+        ErrorCode.UNKNOWN_VALIDATOR,
+        f"{event.validator!r} is not in the validator set",
+    )
+    ensure(event.validator not in proposal.votes, ErrorCode.DUPLICATE_VOTE, f"{event.validator!r} already voted")
+    return replace(proposal, votes={**proposal.votes, event.validator: event.approve})
+
+
+def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+    """HFC-8, HFC-14: after the window, approved when the approving stake meets the kind's threshold."""
+    closes_at = proposal.voting_opened_at + preset.voting_period_seconds
+    ensure(event.at >= closes_at, ErrorCode.VOTING_STILL_OPEN, f"voting is open until {closes_at}")
+    ballots = [
+        Validator(validator.id, validator.stake, proposal.votes.get(validator.id, False))
+        for validator in proposal.validators
+    ]
+    if tally_support(proposal.kind, ballots, preset).met:
+        return replace(proposal, state=ProposalState.APPROVED, approved_at=event.at)
+    return replace(proposal, state=ProposalState.REJECTED)
+
+
+def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+    """HFC-9, HFC-10: within the schedule window, at least the minimum lead ahead."""
+    deadline = proposal.approved_at + preset.schedule_window_seconds
+    ensure(event.at <= deadline, ErrorCode.SCHEDULE_WINDOW_PASSED, f"scheduling was due by {deadline}")
+    _check_height(event.current_height, "current_height")
+    _check_height(event.activation_height, "activation_height")
+    ensure(
+        event.activation_height >= event.current_height + preset.min_activation_lead_blocks,
+        ErrorCode.ACTIVATION_TOO_SOON,
+        f"activation must be at least {preset.min_activation_lead_blocks} blocks after {event.current_height}",
+    )
+    return replace(proposal, state=ProposalState.SCHEDULED, activation_height=event.activation_height)
+
+
+def _expire(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+    """HFC-12: a review or an approval whose deadline has passed with nothing done."""
+    deadline = (
+        proposal.review_opened_at + preset.review_max_seconds
+        if proposal.state is ProposalState.REVIEW
+        else proposal.approved_at + preset.schedule_window_seconds
+    )
+    ensure(event.at > deadline, ErrorCode.DEADLINE_NOT_REACHED, f"the deadline {deadline} has not passed")
+    return replace(proposal, state=ProposalState.EXPIRED)
+
+
+@dataclass(frozen=True)
+class Step:
+    """The state after one event and the code that rejected the event, if one did."""
+
+    state: ProposalState
+    error: ErrorCode | None
+
+
+def run_lifecycle(proposal: Proposal, events: Sequence[Event], preset: Preset) -> list[Step]:
+    """Apply `events` in order, recording the state after each. Implements: HFC-3, HFC-13."""
+    steps = []
+    for event in events:
+        try:
+            proposal = apply_event(proposal, event, preset)
+        except SpecError as rejection:
+            steps.append(Step(proposal.state, rejection.code))
+        else:
+            steps.append(Step(proposal.state, None))
+    return steps
+

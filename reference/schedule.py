@@ -1,0 +1,115 @@
+"""The upgrade schedule: which upgrades are in force at a height and time.
+
+A network's schedule lists its upgrades in order, each with a name, a kind, the protocol
+version it introduces, how it activates and the feature flags it enables. The list is checked
+as a whole: names are unique, each version follows the one before it (the base version for
+the first) with exactly the bump its kind requires (CLS-8), and each flag is registered and
+introduced no later than the upgrade's version (FLG-10). Asked at a height and a time, the
+schedule answers which upgrades are active, the protocol version in force (the version of the
+last active upgrade in schedule order, or the base version) and the feature flags in force
+(those enabled by the active upgrades). This joins activation to versioning and feature flags
+(SCH-1 to SCH-7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from forkspec.activation import (
+    Chain,
+    Deployment,
+    DeploymentState,
+    DeploymentTracker,
+    HeightSignaling,
+    TimeSignaling,
+    check_heights,
+    fixed_state_at,
+)
+from forkspec.classification import UpgradeKind, upgrade_policy
+from forkspec.errors import ErrorCode, ensure, integer_text, reject
+from forkspec.flags import FLAG_REGISTRY, encode_flags
+from forkspec.presets import Preset
+from forkspec.versioning import UINT64_MAX, Version, compare_versions, version_bump
+
+
+@dataclass(frozen=True)
+class AtTime:
+    """Activation when the asked time reaches `activation_time`, as an emergency patch's deadline (SCH-3)."""
+
+    activation_time: int
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """One entry of a schedule (SCH-1)."""
+
+    name: str
+    kind: UpgradeKind
+    version: Version
+    activation: Deployment | AtTime
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InForce:
+    """What the schedule puts in force at one height and time (SCH-5)."""
+
+    active: tuple[str, ...]
+    protocol_version: Version
+    mask: int
+
+
+def check_schedule(base: Version, upgrades: Sequence[Upgrade], preset: Preset) -> None:
+    """Reject a schedule that is not a consistent sequence of upgrades. Implements: SCH-1, SCH-2, SCH-3."""
+    names: set[str] = set()
+    previous = base
+    introduced = {flag.name: flag.introduced_in for flag in FLAG_REGISTRY}
+    for upgrade in upgrades:
+        ensure(upgrade.name not in names, ErrorCode.DUPLICATE_UPGRADE, f"two upgrades are named {upgrade.name!r}")
+        names.add(upgrade.name)
+        bump = version_bump(previous, upgrade.version)
+        required = upgrade_policy(upgrade.kind, preset).required_bump
+        ensure(
+            bump == required,
+            ErrorCode.BUMP_MISMATCH,
+            f"{upgrade.name}: a {upgrade.kind} must carry a {required} bump, {previous} -> {upgrade.version} is {bump}",
+        )
+        encode_flags(upgrade.flags)
+        for flag in upgrade.flags:
+            ensure(
+                compare_versions(introduced[flag], upgrade.version) <= 0,
+                ErrorCode.FLAG_NOT_INTRODUCED,
+                f"{upgrade.name} enables {flag}, introduced only at {introduced[flag]}",
+            )
+        if isinstance(upgrade.activation, AtTime):
+            if not 0 <= upgrade.activation.activation_time <= UINT64_MAX:
+                reject(
+                    ErrorCode.TIMESTAMP_OUT_OF_RANGE,
+                    f"activation_time {integer_text(upgrade.activation.activation_time)} is outside 0..2^64-1",
+                )
+        previous = upgrade.version
+
+
+def _is_active(activation: Deployment | AtTime, chain: Chain, height: int, time: int) -> bool:
+    if isinstance(activation, AtTime):
+        return time >= activation.activation_time
+    if isinstance(activation, TimeSignaling | HeightSignaling):
+        return DeploymentTracker(activation, chain).state_at(height).state == DeploymentState.ACTIVE
+    return fixed_state_at(activation, height).state == DeploymentState.ACTIVE
+
+
+def in_force(
+    base: Version, upgrades: Sequence[Upgrade], chain: Chain, height: int, time: int, preset: Preset
+) -> InForce:
+    """The upgrades, protocol version and flags in force at `height` and `time`. Implements: SCH-4, SCH-5, SCH-6."""
+    check_schedule(base, upgrades, preset)
+    if not 0 <= time <= UINT64_MAX:
+        reject(ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"time {integer_text(time)} is outside 0..2^64-1")
+    check_heights(chain, [height])
+    active = [upgrade for upgrade in upgrades if _is_active(upgrade.activation, chain, height, time)]
+    return InForce(
+        active=tuple(upgrade.name for upgrade in active),
+        protocol_version=active[-1].version if active else base,
+        mask=encode_flags(sorted({flag for upgrade in active for flag in upgrade.flags})),
+    )

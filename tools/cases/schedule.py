@@ -1,0 +1,208 @@
+"""Cases of the schedule area (spec/schedule.md): what a network's upgrade schedule puts in force."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from forkspec.presets import load_preset
+from forkspec.tools.cases import CaseSpec
+
+Json = dict[str, Any]
+START = 1_700_000_000
+PATCH_TIME = START + 5_000
+SIGNAL = 0x20000002
+NO_SIGNAL = 0x20000000
+
+
+def _network() -> tuple[list[Json], list[Json], int]:
+    """A soft fork by signaling, a hard fork at a height, an emergency patch by time; and a chain."""
+    preset = load_preset("minimal")
+    period, threshold = preset.signaling_period, preset.signaling_threshold
+    hard_fork_height = 6 * period
+    upgrades = [
+        {
+            "name": "tightening",
+            "kind": "soft_fork",
+            "version": "1.1.0",
+            "activation": {
+                "method": "speedy_trial",
+                "bit": 1,
+                "period": period,
+                "threshold": threshold,
+                "start_time": START,
+                "timeout": START + 10**6,
+                "min_activation_height": 0,
+            },
+            "flags": [],
+        },
+        {
+            "name": "sharding",
+            "kind": "hard_fork",
+            "version": "2.0.0",
+            "activation": {"method": "height", "activation_height": hard_fork_height},
+            "flags": ["CROSS_SHARD_V2"],
+        },
+        {
+            "name": "aggregation",
+            "kind": "soft_fork",
+            "version": "2.1.0",
+            "activation": {"method": "height", "activation_height": hard_fork_height + period},
+            "flags": ["AGGREGATED_SIGNATURES"],
+        },
+        {
+            "name": "hotfix",
+            "kind": "emergency_patch",
+            "version": "2.1.1",
+            "activation": {"method": "time", "activation_time": PATCH_TIME},
+            "flags": [],
+        },
+    ]
+    chain = [
+        {"count": period, "version": NO_SIGNAL, "time": START},
+        {"count": period, "version": SIGNAL, "time": START, "time_step": 1},
+        {"count": 8 * period, "version": NO_SIGNAL, "time": START + period, "time_step": 1},
+    ]
+    return upgrades, chain, period
+
+
+def _query(
+    slug: str,
+    requirements: tuple[str, ...],
+    description: str,
+    upgrades: list[Json],
+    chain: list[Json],
+    height: int,
+    time: int,
+) -> CaseSpec:
+    data = {"base_version": "1.0.0", "upgrades": upgrades, "chain": chain, "height": height, "time": time}
+    return CaseSpec(
+        "upgrade_schedule",
+        slug,
+        requirements,
+        description,
+        data,
+        presets=("minimal",),
+        features=("speedy_trial",),
+    )
+
+
+def case_specs() -> Iterator[CaseSpec]:
+    """The schedule cases."""
+    upgrades, chain, period = _network()
+    hard_fork_height = 6 * period
+    for height, time, slug, description in (
+        (0, START, "genesis", "nothing is active at genesis"),
+        (2 * period, START, "soft-fork-locked-in", "the soft fork is locked in, not yet active"),
+        (3 * period, START, "soft-fork-active", "the soft fork is active, the base version has moved on"),
+        (
+            hard_fork_height - 1,
+            START,
+            "one-block-before-hard-fork",
+            "one block before the hard fork's height",
+        ),
+        (hard_fork_height, START, "hard-fork-active", "the hard fork is active and enables CROSS_SHARD_V2"),
+        (
+            hard_fork_height + period,
+            PATCH_TIME - 1,
+            "second-soft-fork-patch-pending",
+            "the second soft fork adds a flag; the patch is one second away",
+        ),
+        (hard_fork_height + period, PATCH_TIME, "everything-active", "every upgrade is active"),
+    ):
+        yield _query(slug, ("SCH-4", "SCH-5", "SCH-6"), description, upgrades, chain, height, time)
+
+    failed_soft_fork = [dict(upgrades[0], activation={"method": "never_active"}), *upgrades[1:]]
+    yield _query(
+        "later-upgrade-active-earlier-not",
+        ("SCH-5",),
+        "a failed soft fork before an active hard fork: the version is the hard fork's",
+        failed_soft_fork,
+        chain,
+        hard_fork_height,
+        START,
+    )
+    first, second = upgrades[0], upgrades[1]
+    for slug, requirements, description, bad in (
+        (
+            "duplicate-name",
+            ("SCH-1",),
+            "two upgrades with one name",
+            [first, dict(second, name=first["name"])],
+        ),
+        (
+            "bump-mismatch",
+            ("SCH-2", "CLS-8"),
+            "a hard fork with a minor bump",
+            [first, dict(second, version="1.2.0")],
+        ),
+        (
+            "version-downgrade",
+            ("SCH-2", "VER-13"),
+            "an upgrade below the one before it",
+            [first, dict(second, version="1.0.1")],
+        ),
+        (
+            "first-against-base",
+            ("SCH-2",),
+            "the first upgrade's bump is taken from the base version",
+            [dict(first, version="1.0.1")],
+        ),
+        (
+            "unknown-flag",
+            ("SCH-3", "FLG-7"),
+            "a flag that is not registered",
+            [first, dict(second, flags=["WARP_DRIVE"])],
+        ),
+        (
+            "duplicate-flag",
+            ("SCH-3", "FLG-7"),
+            "a flag enabled twice by one upgrade",
+            [first, dict(second, flags=["CROSS_SHARD_V2", "CROSS_SHARD_V2"])],
+        ),
+        (
+            "flag-not-introduced",
+            ("SCH-3", "FLG-10"),
+            "a flag enabled before the version that introduces it",
+            [first, dict(second, flags=["ZK_RECURSION"])],
+        ),
+        ("unknown-kind", ("SCH-1", "CLS-1"), "an upgrade of an unknown kind", [dict(first, kind="fork")]),
+        (
+            "invalid-version",
+            ("SCH-1", "VER-2"),
+            "an upgrade with an invalid version",
+            [dict(first, version="1.1")],
+        ),
+        (
+            "invalid-deployment",
+            ("SCH-1", "SIG-3"),
+            "an upgrade whose deployment has a bit out of range",
+            [dict(first, activation=dict(first["activation"], bit=29))],
+        ),
+        (
+            "activation-time-out-of-range",
+            ("SCH-3",),
+            "an activation time at 2^64",
+            [
+                first,
+                second,
+                upgrades[2],
+                dict(upgrades[3], activation={"method": "time", "activation_time": 2**64}),
+            ],
+        ),
+    ):
+        yield _query(f"invalid-{slug}", requirements, description, bad, chain, 0, START)
+    length = sum(run["count"] for run in chain)
+    yield _query(
+        "invalid-height-beyond-chain",
+        ("SCH-4", "ACT-7"),
+        "a height the chain does not reach",
+        upgrades,
+        chain,
+        length + 1,
+        START,
+    )
+    yield _query("invalid-time-out-of-range", ("SCH-4",), "a negative time", upgrades, chain, 0, -1)
+    yield _query(
+        "empty-schedule", ("SCH-5",), "a schedule with no upgrade keeps the base version", [], chain, 0, START
+    )
