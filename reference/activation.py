@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import accumulate
 
-from forkspec.errors import ErrorCode, ensure, integer_text, reject
+from forkspec.errors import ErrorCode, check_range, ensure, reject
 from forkspec.kernels import is_signaling
 from forkspec.logic import both, if_then_else
 from forkspec.versioning import UINT64_MAX
@@ -123,31 +123,24 @@ class StateAt:
     since: int
 
 
-def _check_range(value: int, low: int, high: int, code: ErrorCode, name: str) -> None:
-    if not low <= value <= high:
-        reject(code, f"{name} {integer_text(value)} is outside {low}..{integer_text(high)}")
-
-
 def validate_deployment(deployment: Deployment) -> None:
     """Reject a deployment whose parameters are out of range or inconsistent.
 
     Implements: SIG-3, SIG-10, ACT-1.
     """
     if isinstance(deployment, TimeSignaling | HeightSignaling):
-        _check_range(deployment.bit, 0, MAX_BIT, ErrorCode.DEPLOYMENT_BIT_OUT_OF_RANGE, "bit")
-        _check_range(deployment.period, 1, UINT32_MAX, ErrorCode.PERIOD_OUT_OF_RANGE, "period")
-        _check_range(
-            deployment.threshold, 1, deployment.period, ErrorCode.THRESHOLD_OUT_OF_RANGE, "threshold"
-        )
+        check_range(deployment.bit, 0, MAX_BIT, ErrorCode.DEPLOYMENT_BIT_OUT_OF_RANGE, "bit")
+        check_range(deployment.period, 1, UINT32_MAX, ErrorCode.PERIOD_OUT_OF_RANGE, "period")
+        check_range(deployment.threshold, 1, deployment.period, ErrorCode.THRESHOLD_OUT_OF_RANGE, "threshold")
     if isinstance(deployment, TimeSignaling):
-        _check_range(deployment.start_time, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, "start_time")
-        _check_range(deployment.timeout, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, "timeout")
+        check_range(deployment.start_time, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, "start_time")
+        check_range(deployment.timeout, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, "timeout")
         ensure(
             deployment.timeout > deployment.start_time,
             ErrorCode.TIMEOUT_NOT_AFTER_START,
             f"timeout {deployment.timeout} is not after start_time {deployment.start_time}",
         )
-        _check_range(
+        check_range(
             deployment.min_activation_height,
             0,
             UINT32_MAX,
@@ -159,7 +152,7 @@ def validate_deployment(deployment: Deployment) -> None:
             ("start_height", deployment.start_height),
             ("timeout_height", deployment.timeout_height),
         ):
-            _check_range(height, 0, UINT32_MAX, ErrorCode.HEIGHT_OUT_OF_RANGE, name)
+            check_range(height, 0, UINT32_MAX, ErrorCode.HEIGHT_OUT_OF_RANGE, name)
             ensure(
                 height % deployment.period == 0,
                 ErrorCode.HEIGHT_NOT_PERIOD_ALIGNED,
@@ -171,21 +164,19 @@ def validate_deployment(deployment: Deployment) -> None:
             "timeout_height must be at least two periods after start_height",
         )
     if isinstance(deployment, FixedHeight):
-        _check_range(
+        check_range(
             deployment.activation_height, 0, UINT32_MAX, ErrorCode.HEIGHT_OUT_OF_RANGE, "activation_height"
         )
 
 
 def _reject_run(index: int, run: BlockRun, previous_time: int) -> None:
     """Reject an invalid run with the code of its first failing check, in the order of ACT-4 and ACT-5."""
-    _check_range(run.count, 1, UINT32_MAX, ErrorCode.BLOCK_COUNT_OUT_OF_RANGE, f"count of run {index}")
-    _check_range(run.version, 0, UINT32_MAX, ErrorCode.BLOCK_VERSION_OUT_OF_RANGE, f"version of run {index}")
-    _check_range(run.time, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"time of run {index}")
-    _check_range(run.time_step, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"time_step of run {index}")
+    check_range(run.count, 1, UINT32_MAX, ErrorCode.BLOCK_COUNT_OUT_OF_RANGE, f"count of run {index}")
+    check_range(run.version, 0, UINT32_MAX, ErrorCode.BLOCK_VERSION_OUT_OF_RANGE, f"version of run {index}")
+    check_range(run.time, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"time of run {index}")
+    check_range(run.time_step, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"time_step of run {index}")
     last_time = run.time + (run.count - 1) * run.time_step
-    _check_range(
-        last_time, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"last block time of run {index}"
-    )
+    check_range(last_time, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"last block time of run {index}")
     reject(
         ErrorCode.BLOCK_TIME_DECREASING,
         f"run {index} starts at time {run.time}, before the previous block's {previous_time}",
@@ -212,7 +203,7 @@ class Chain:
         self.runs = tuple(runs)
         self.starts = [0, *accumulate(run.count for run in runs)]
         self.length = self.starts[-1]
-        _check_range(self.length, 0, UINT32_MAX, ErrorCode.BLOCK_COUNT_OUT_OF_RANGE, "chain length")
+        check_range(self.length, 0, UINT32_MAX, ErrorCode.BLOCK_COUNT_OUT_OF_RANGE, "chain length")
         self._signal_prefix: dict[int, list[int]] = {}
 
     def run_index(self, height: int) -> int:
@@ -419,8 +410,8 @@ class DeploymentTracker:
 
 def check_signal(version: int, bit: int) -> bool:
     """Whether a block version signals for `bit`, after range checks of both. Implements: SIG-6."""
-    _check_range(bit, 0, MAX_BIT, ErrorCode.DEPLOYMENT_BIT_OUT_OF_RANGE, "bit")
-    _check_range(version, 0, UINT32_MAX, ErrorCode.BLOCK_VERSION_OUT_OF_RANGE, "version")
+    check_range(bit, 0, MAX_BIT, ErrorCode.DEPLOYMENT_BIT_OUT_OF_RANGE, "bit")
+    check_range(version, 0, UINT32_MAX, ErrorCode.BLOCK_VERSION_OUT_OF_RANGE, "version")
     return is_signaling(version, bit)
 
 
@@ -438,7 +429,7 @@ def check_heights(chain: Chain, heights: Sequence[int]) -> None:
     """Reject asked heights out of range, out of order or beyond the chain. Implements: ACT-7."""
     previous: int | None = None
     for height in heights:
-        _check_range(height, 0, UINT32_MAX, ErrorCode.HEIGHT_OUT_OF_RANGE, "height")
+        check_range(height, 0, UINT32_MAX, ErrorCode.HEIGHT_OUT_OF_RANGE, "height")
         ensure(
             previous is None or height > previous,
             ErrorCode.HEIGHTS_NOT_INCREASING,

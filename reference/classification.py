@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from forkspec.errors import ErrorCode, ensure, integer_text, reject
+from forkspec.errors import ErrorCode, check_range, ensure, reject
 from forkspec.kernels import meets_threshold
 from forkspec.presets import Preset
 from forkspec.versioning import UINT64_MAX, Bump, Version, version_bump
@@ -126,16 +126,30 @@ def tally_support(kind: UpgradeKind, validators: Sequence[Validator], preset: Pr
             f"validator {validator.id!r} appears twice",
         )
         seen.add(validator.id)
-        ensure(
-            0 <= validator.stake <= UINT64_MAX,
+        check_range(
+            validator.stake,
+            0,
+            UINT64_MAX,
             ErrorCode.STAKE_OUT_OF_RANGE,
-            f"stake {integer_text(validator.stake)} of validator {validator.id!r} is outside 0..2^64-1",
+            f"stake of validator {validator.id!r}",
         )
     total = sum(validator.stake for validator in validators)
     ensure(total > 0, ErrorCode.NO_STAKE, "the validator set holds no stake")
     supporting = sum(validator.stake for validator in validators if validator.supports)
     threshold = upgrade_policy(kind, preset).threshold_bps
     return SupportTally(supporting, total, threshold, meets_threshold(supporting, total, threshold))
+
+
+def check_bump(kind: UpgradeKind, old: Version, new: Version, preset: Preset) -> Bump:
+    """The bump from `old` to `new`, which must be the one `kind` requires. Implements: CLS-4, CLS-8."""
+    required = upgrade_policy(kind, preset).required_bump
+    bump = version_bump(old, new)
+    ensure(
+        bump == required,
+        ErrorCode.BUMP_MISMATCH,
+        f"a {kind} must carry a {required} bump, {old} -> {new} is {bump}",
+    )
+    return bump
 
 
 def check_declared_upgrade(
@@ -151,19 +165,10 @@ def check_declared_upgrade(
     Implements: CLS-4, CLS-8, CLS-9, CLS-10, CLS-11, CLS-12.
     """
     policy = upgrade_policy(kind, preset)
-    bump = version_bump(old, new)
-    ensure(
-        bump == policy.required_bump,
-        ErrorCode.BUMP_MISMATCH,
-        f"a {kind} must carry a {policy.required_bump} bump, {old} -> {new} is {bump}",
-    )
+    bump = check_bump(kind, old, new, preset)
     for name, value in (("released_at", released_at), ("activates_at", activates_at)):
         if value is not None:
-            ensure(
-                0 <= value <= UINT64_MAX,
-                ErrorCode.TIMESTAMP_OUT_OF_RANGE,
-                f"{name} {integer_text(value)} is outside 0..2^64-1",
-            )
+            check_range(value, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, name)
     if policy.activation is ActivationPolicy.NONE:
         ensure(activates_at is None, ErrorCode.UNEXPECTED_ACTIVATION, f"a {kind} has no activation")
         return bump

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from forkspec.classification import UpgradeKind, Validator, tally_support
-from forkspec.errors import ErrorCode, SpecError, ensure, integer_text, reject
+from forkspec.errors import ErrorCode, SpecError, check_range, ensure
 from forkspec.presets import Preset
 from forkspec.versioning import UINT64_MAX
 
@@ -104,13 +104,11 @@ class Proposal:
 
 
 def _check_time(value: int, name: str) -> None:
-    if not 0 <= value <= UINT64_MAX:
-        reject(ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"{name} {integer_text(value)} is outside 0..2^64-1")
+    check_range(value, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, name)
 
 
 def _check_height(value: int, name: str) -> None:
-    if not 0 <= value <= UINT32_MAX:
-        reject(ErrorCode.HEIGHT_OUT_OF_RANGE, f"{name} {integer_text(value)} is outside 0..2^32-1")
+    check_range(value, 0, UINT32_MAX, ErrorCode.HEIGHT_OUT_OF_RANGE, name)
 
 
 def _unique_auditors(auditors: Sequence[str]) -> tuple[str, ...]:
@@ -202,7 +200,9 @@ def _vote(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
         ErrorCode.UNKNOWN_VALIDATOR,
         f"{event.validator!r} is not in the validator set",
     )
-    ensure(event.validator not in proposal.votes, ErrorCode.DUPLICATE_VOTE, f"{event.validator!r} already voted")
+    ensure(
+        event.validator not in proposal.votes, ErrorCode.DUPLICATE_VOTE, f"{event.validator!r} already voted"
+    )
     return replace(proposal, votes={**proposal.votes, event.validator: event.approve})
 
 
@@ -228,7 +228,7 @@ def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     ensure(
         event.activation_height >= event.current_height + preset.min_activation_lead_blocks,
         ErrorCode.ACTIVATION_TOO_SOON,
-        f"activation must be at least {preset.min_activation_lead_blocks} blocks after {event.current_height}",
+        f"activation must be {preset.min_activation_lead_blocks} or more blocks after {event.current_height}",
     )
     return replace(proposal, state=ProposalState.SCHEDULED, activation_height=event.activation_height)
 
@@ -263,4 +263,3 @@ def run_lifecycle(proposal: Proposal, events: Sequence[Event], preset: Preset) -
         else:
             steps.append(Step(proposal.state, None))
     return steps
-

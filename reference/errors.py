@@ -89,6 +89,12 @@ def reject(code: ErrorCode, detail: str) -> NoReturn:
     raise SpecError(code, detail)
 
 
+def check_range(value: int, low: int, high: int, code: ErrorCode, name: str) -> None:
+    """Reject with `code` unless `low <= value <= high`; the detail is built only on rejection."""
+    if not low <= value <= high:
+        reject(code, f"{name} {integer_text(value)} is outside {low}..{integer_text(high)}")
+
+
 def ensure(condition: bool, code: ErrorCode, detail: str) -> None:
     """Reject with `code` unless `condition` holds."""
     if not condition:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from forkspec.errors import ErrorCode, ensure, integer_text
+from forkspec.errors import ErrorCode, check_range, ensure
 from forkspec.kernels import is_subset
 from forkspec.versioning import Version, compare_versions, parse_version
 
@@ -49,11 +49,7 @@ class MaskOperation(StrEnum):
 
 def validate_mask(mask: int) -> int:
     """Return `mask` if it fits in 64 bits and names only registered flags. Implements: FLG-5, FLG-6."""
-    ensure(
-        0 <= mask < MASK_LIMIT,
-        ErrorCode.FLAG_MASK_OUT_OF_RANGE,
-        f"mask {integer_text(mask)} is outside 0..2^64-1",
-    )
+    check_range(mask, 0, MASK_LIMIT - 1, ErrorCode.FLAG_MASK_OUT_OF_RANGE, "mask")
     ensure(
         is_subset(mask, KNOWN_MASK),
         ErrorCode.UNKNOWN_FLAG_BITS,

@@ -182,7 +182,8 @@ def event_from_json(data: JsonObject) -> coordination.Event:
         at=data["at"],
         auditor=data.get("auditor", ""),
         validators=tuple(
-            classification.Validator(entry["id"], entry["stake"], False) for entry in data.get("validators", ())
+            classification.Validator(entry["id"], entry["stake"], False)
+            for entry in data.get("validators", ())
         ),
         validator=data.get("validator", ""),
         approve=data.get("approve", False),
@@ -196,7 +197,12 @@ def _proposal_lifecycle(data: JsonObject, preset: Preset) -> JsonObject:
     kind = classification.parse_upgrade_kind(data["kind"])
     proposal = coordination.propose(kind, data["proposed_at"], data["specification"], data["auditors"])
     steps = coordination.run_lifecycle(proposal, [event_from_json(event) for event in data["events"]], preset)
-    return {"steps": [{"state": step.state.value, "error": None if step.error is None else step.error.value} for step in steps]}
+    return {
+        "steps": [
+            {"state": step.state.value, "error": None if step.error is None else step.error.value}
+            for step in steps
+        ]
+    }
 
 
 def _upgrade_schedule(data: JsonObject, preset: Preset) -> JsonObject:

@@ -91,6 +91,34 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"deployment": {"method": "always_active"}, "chain": [{"count": 1, "version": 0, "time": 0}]},
         {"first_invalid_height": None},
     ),
+    "proposal_lifecycle": (
+        {
+            "kind": "soft_fork",
+            "proposed_at": 0,
+            "specification": True,
+            "auditors": [],
+            "events": [{"type": "attach_audit", "at": 5, "auditor": "a"}, {"type": "withdraw", "at": 6}],
+        },
+        {"steps": [{"state": "REVIEW", "error": None}, {"state": "WITHDRAWN", "error": None}]},
+    ),
+    "upgrade_schedule": (
+        {
+            "base_version": "1.0.0",
+            "upgrades": [
+                {
+                    "name": "x",
+                    "kind": "hard_fork",
+                    "version": "2.0.0",
+                    "activation": {"method": "time", "activation_time": 10},
+                    "flags": ["CROSS_SHARD_V2"],
+                }
+            ],
+            "chain": [],
+            "height": 0,
+            "time": 10,
+        },
+        {"active": ["x"], "protocol_version": "2.0.0", "flags": [CROSS_SHARD], "mask": 1},
+    ),
 }
 OPTIONAL_FIELDS = {"upgrade_check": {"released_at", "activates_at"}}
 
@@ -122,8 +150,8 @@ def test_every_handler_has_a_valid_call_here() -> None:
 def test_handler_metadata(name: str) -> None:
     handler = HANDLERS[name]
     assert handler.name == name
-    assert handler.area in {"versioning", "classification", "flags", "activation"}
-    assert handler.reads_preset == (handler.area == "classification")
+    assert handler.area in {"versioning", "classification", "flags", "activation", "coordination", "schedule"}
+    assert handler.reads_preset == (handler.area in {"classification", "coordination", "schedule"})
     for definition in ("input", "output"):
         validator(handler_schema_path(name), definition)
 
@@ -638,6 +666,26 @@ chains = st.lists(
     ),
     max_size=4,
 )
+events = st.one_of(
+    st.fixed_dictionaries({"type": st.just("attach_audit"), "at": small, "auditor": st.sampled_from("abc")}),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("open_voting"),
+            "at": small,
+            "validators": st.lists(
+                st.fixed_dictionaries({"id": st.sampled_from("vw"), "stake": small}), max_size=3
+            ),
+        }
+    ),
+    st.fixed_dictionaries(
+        {"type": st.just("vote"), "at": small, "validator": st.sampled_from("vwx"), "approve": st.booleans()}
+    ),
+    st.fixed_dictionaries(
+        {"type": st.just("schedule"), "at": small, "current_height": small, "activation_height": small}
+    ),
+    st.fixed_dictionaries({"type": st.just("activate"), "at": small, "height": small}),
+    st.fixed_dictionaries({"type": st.sampled_from(["close_voting", "withdraw", "expire"]), "at": small}),
+)
 flag_names = st.one_of(st.sampled_from([flag.name for flag in FLAG_REGISTRY]), st.text(max_size=5))
 
 
@@ -680,6 +728,38 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         {"deployment": deployments, "chain": chains, "heights": st.lists(integers, max_size=4)}
     ),
     "deployment_validity": st.fixed_dictionaries({"deployment": deployments, "chain": chains}),
+    "proposal_lifecycle": st.fixed_dictionaries(
+        {
+            "kind": kinds,
+            "proposed_at": small,
+            "specification": st.booleans(),
+            "auditors": st.lists(st.sampled_from("ab"), max_size=2),
+            "events": st.lists(events, max_size=6),
+        }
+    ),
+    "upgrade_schedule": st.fixed_dictionaries(
+        {
+            "base_version": versionish,
+            "upgrades": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "name": st.sampled_from("xyz"),
+                        "kind": kinds,
+                        "version": versionish,
+                        "activation": st.one_of(
+                            deployments,
+                            st.fixed_dictionaries({"method": st.just("time"), "activation_time": small}),
+                        ),
+                        "flags": st.lists(flag_names, max_size=2),
+                    }
+                ),
+                max_size=3,
+            ),
+            "chain": chains,
+            "height": small,
+            "time": small,
+        }
+    ),
 }
 
 

@@ -356,7 +356,7 @@ def _fixed(preset: str) -> Iterator[CaseSpec]:
     at = period + 3
     yield _states(
         "height-activation",
-        ("ACT-1",),
+        ("ACT-1", "ACT-3"),
         f"fixed activation at height {at}: before, at and after",
         {"method": "height", "activation_height": at},
         chain,
@@ -365,7 +365,7 @@ def _fixed(preset: str) -> Iterator[CaseSpec]:
     )
     yield _states(
         "height-activation-at-genesis",
-        ("ACT-1",),
+        ("ACT-1", "ACT-3"),
         "fixed activation at height 0",
         {"method": "height", "activation_height": 0},
         chain,
@@ -375,7 +375,7 @@ def _fixed(preset: str) -> Iterator[CaseSpec]:
     for method in ("always_active", "never_active"):
         yield _states(
             method.replace("_", "-"),
-            ("ACT-2",),
+            ("ACT-2", "ACT-3"),
             f"{method} at every height",
             {"method": method},
             chain,

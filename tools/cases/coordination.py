@@ -388,7 +388,7 @@ def _four_weeks() -> Iterator[CaseSpec]:
     yield lifecycle(
         "four-week-schedule",
         ("HFC-13",),
-        f"the slowest legal pace: ACTIVE {(activated_at - PROPOSED_AT) // 86400} days after the proposal at 600-second blocks",
+        f"the slowest legal pace: ACTIVE {(activated_at - PROPOSED_AT) // 86400} days after the proposal",
         [
             t.open_voting(at=opens),
             {"type": "vote", "at": opens, "validator": "v0", "approve": True},

@@ -191,7 +191,7 @@ def case_specs() -> Iterator[CaseSpec]:
             ],
         ),
     ):
-        yield _query(f"invalid-{slug}", requirements, description, bad, chain, 0, START)
+        yield _query(f"invalid-{slug}", (*requirements, "SCH-7"), description, bad, chain, 0, START)
     length = sum(run["count"] for run in chain)
     yield _query(
         "invalid-height-beyond-chain",
