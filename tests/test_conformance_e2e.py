@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -194,3 +195,16 @@ def test_selection_by_pattern_glob_handler_and_preset(tmp_path: Path, shipped_ca
         if case.handler == "upgrade_check" and case.preset == "minimal" and "emergency" in case.id
     }
     assert run.verdicts
+
+
+NODE_ADAPTER = Path(__file__).parent.parent / "conformance" / "examples" / "node" / "adapter.js"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_example_node_adapter_passes_what_it_announces(tmp_path: Path, shipped_cases: list[Case]) -> None:
+    run = run_forkspec("conform", "--adapter", f"node {NODE_ADAPTER}", tmp_path=tmp_path)
+    assert run.exit_code == 0, run.stdout
+    implemented = {"signal_check", "version_compare"}
+    assert run.verdicts == {
+        case.id: "PASS" if case.handler in implemented else "SKIP" for case in shipped_cases
+    }
