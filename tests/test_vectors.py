@@ -218,3 +218,10 @@ def test_generate_refuses_a_directory_that_is_not_a_vector_set(tmp_path: Path) -
     assert run.exit_code == 2
     assert "has no manifest.yaml" in run.stderr
     assert precious.read_text() == "name: mainnet\n"
+
+
+def test_in_newer_areas_exactly_the_invalid_cases_expect_an_error(shipped_cases: list[Case]) -> None:
+    """A case author's slip (a height past the chain, a typo in a deployment) must not become a vector."""
+    for case in shipped_cases:
+        if case.area in {"activation", "coordination", "schedule"}:
+            assert (case.error is not None) == case.id.split("/")[2].startswith("invalid-"), case.id

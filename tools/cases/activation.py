@@ -211,11 +211,27 @@ def _mainnet_thresholds() -> Iterator[CaseSpec]:
                 [
                     run(2 * period, NO_SIGNAL, START),
                     run(period - count, NO_SIGNAL, START),
-                    run(count, SIGNAL, START, 600),
+                    run(count, SIGNAL, START, 1),
+                    run(period, NO_SIGNAL, START + count),
                 ],
                 [3 * period - 1, 3 * period, 4 * period],
                 "mainnet",
             )
+    for rules in VARIANTS:
+        yield _states(
+            f"{rules.replace('_', '-')}-lock-in-and-timeout-at-mainnet-scale",
+            ("SIG-5", "SIG-7", "SIG-8"),
+            f"{rules} at mainnet scale: the signaling period ends with its median time past at the timeout",
+            time_deployment(rules, period, 1916),
+            [
+                run(2 * period, NO_SIGNAL, START, 1),
+                run(period - 11, SIGNAL, START + 2 * period, 1),
+                run(11, SIGNAL, TIMEOUT),
+                run(period, NO_SIGNAL, TIMEOUT, 600),
+            ],
+            [2 * period, 3 * period, 4 * period],
+            "mainnet",
+        )
 
 
 def _signaling_by_height(preset: str) -> Iterator[CaseSpec]:
@@ -520,9 +536,9 @@ def _signal_checks() -> Iterator[CaseSpec]:
         (0x00000000 | 1 << BIT, BIT, "top-000", "the bit set but top bits 000 (a pre-BIP-9 version)"),
         (0x30000000, 28, "bit-28", "bit 28, the highest usable bit"),
         (0x20000001, 0, "bit-0", "bit 0"),
-        (SIGNAL, 29, "bit-29", "bit 29 is out of range"),
-        (2**32, BIT, "version-at-2-32", "a version at 2^32"),
-        (-1, BIT, "version-negative", "a negative version"),
+        (SIGNAL, 29, "invalid-bit-29", "bit 29 is out of range"),
+        (2**32, BIT, "invalid-version-at-2-32", "a version at 2^32"),
+        (-1, BIT, "invalid-version-negative", "a negative version"),
     ):
         yield CaseSpec(
             "signal_check", slug, ("SIG-3", "SIG-6"), description, {"version": version, "bit": bit}

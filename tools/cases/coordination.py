@@ -321,7 +321,7 @@ def _transitions() -> Iterator[CaseSpec]:
         "minimal",
     )
     yield lifecycle(
-        "invalid-validator-sets",
+        "validator-set-errors",
         ("HFC-6", "CLS-7"),
         "voting opened with a repeated validator, then with no stake, then with a valid set",
         [
