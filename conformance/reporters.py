@@ -25,7 +25,7 @@ VERDICT_STYLES = {
 
 
 def print_summary(console: Console, results: Sequence[CaseResult], announced: Capabilities) -> None:
-    """A table of verdicts per handler, then the cases that did not pass or skip."""
+    """A table of verdicts per handler, then the cases that did not pass or skip (CNF-1)."""
     console.print(f"adapter: [bold]{escape(announced.client_name)} {escape(announced.client_version)}[/bold]")
     table = Table(title="forkspec conformance", title_justify="left")
     table.add_column("handler")

@@ -85,7 +85,7 @@ def integer_text(value: int) -> str:
 
 
 def reject(code: ErrorCode, detail: str) -> NoReturn:
-    """Raise the canonical error `code` with `detail`."""
+    """Raise the canonical error `code` with `detail` (GEN-4)."""
     raise SpecError(code, detail)
 
 
@@ -96,6 +96,6 @@ def check_range(value: int, low: int, high: int, code: ErrorCode, name: str) -> 
 
 
 def ensure(condition: bool, code: ErrorCode, detail: str) -> None:
-    """Reject with `code` unless `condition` holds."""
+    """Reject with `code` unless `condition` holds (GEN-4)."""
     if not condition:
         reject(code, detail)

@@ -118,7 +118,7 @@ def _flags_subset(data: JsonObject, _preset: Preset) -> JsonObject:
 
 
 def deployment_from_json(data: JsonObject) -> activation.Deployment:
-    """A deployment object (spec/activation.md, "Deployments"), checked by validate_deployment."""
+    """A deployment object, checked by validate_deployment (SIG-3, SIG-10, ACT-1)."""
     method = data["method"]
     deployment: activation.Deployment
     if method in ("bip9", "speedy_trial"):
@@ -259,7 +259,7 @@ HANDLERS: Mapping[str, Handler] = {
 
 
 def handler_schema_path(name: str) -> str:
-    """The schema file of handler `name`, relative to `spec/schemas/`."""
+    """The schema file of handler `name`, relative to `spec/schemas/` (VEC-4)."""
     return f"handlers/{name}.json"
 
 

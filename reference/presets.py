@@ -34,7 +34,7 @@ class Preset:
 
 
 def preset_names() -> tuple[str, ...]:
-    """The names of the presets the specification defines, sorted."""
+    """The names of the presets the specification defines, sorted (GEN-6)."""
     directory = files("forkspec.spec") / "presets"
     return tuple(
         sorted(

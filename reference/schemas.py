@@ -52,14 +52,14 @@ def _registry() -> Registry[Any]:
 
 @cache
 def validator(relative_path: str, definition: str | None = None) -> Validator:
-    """A strict validator for a schema file, or for one of its `$defs`."""
+    """A strict validator for a schema file, or for one of its `$defs` (GEN-3, VEC-4)."""
     document = load_schema(relative_path)
     schema = document if definition is None else {**document, "$ref": f"#/$defs/{definition}"}
     return StrictValidator(schema, registry=_registry())
 
 
 def first_violation(checker: Validator, instance: object) -> str | None:
-    """A one-line description of the first way `instance` violates the schema, or None."""
+    """A one-line description of the first way `instance` violates the schema, or None (GEN-7)."""
     try:
         error = jsonschema.exceptions.best_match(checker.iter_errors(cast(Any, instance)))
     except (ValueError, RecursionError):
