@@ -2,7 +2,9 @@
 
 Prints, for a 1,000,000-block chain, the seconds to build the chain index and to compute the
 state of every period, and the seconds for 10,000 deployment-by-height queries spread over ten
-deployments. Run: `python -m forkspec.tools.bench_activation [--blocks N] [--queries N]`.
+deployments; then the seconds the `deployment_states` handler takes on a JSON chain of
+100,000 runs, input schema check included, which is what an adapter pays. Run:
+`python -m forkspec.tools.bench_activation [--blocks N] [--queries N] [--handler-blocks N]`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import random
 import time
 
 from forkspec.activation import BlockRun, Chain, DeploymentTracker, SignalingRules, TimeSignaling
+from forkspec.handlers import run_handler
 
 PERIOD = 2016
 THRESHOLD = 1916
@@ -48,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blocks", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=10_000)
+    parser.add_argument("--handler-blocks", type=int, default=100_000)
     arguments = parser.parse_args()
     generator = random.Random(SEED)
     runs = build_runs(arguments.blocks, generator)
@@ -76,6 +80,28 @@ def main() -> None:
     )
     print(f"index + states (one core):   {index_seconds + states_seconds:.3f} s")
     print(f"{arguments.queries} queries, 10 deployments: {query_seconds:.3f} s")
+
+    chain_json = [
+        {"count": run.count, "version": run.version, "time": run.time}
+        for run in runs[: arguments.handler_blocks]
+    ]
+    deployment = deployments(1)[0]
+    request = {
+        "deployment": {
+            "method": deployment.rules.value,
+            "bit": deployment.bit,
+            "period": deployment.period,
+            "threshold": deployment.threshold,
+            "start_time": deployment.start_time,
+            "timeout": deployment.timeout,
+        },
+        "chain": chain_json,
+        "heights": [len(chain_json)],
+    }
+    started = time.perf_counter()
+    run_handler("deployment_states", "mainnet", request)
+    handler_seconds = time.perf_counter() - started
+    print(f"handler on {len(chain_json)} JSON runs:   {handler_seconds:.3f} s (input schema check included)")
 
 
 if __name__ == "__main__":
