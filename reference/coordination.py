@@ -68,7 +68,7 @@ LEGAL_IN: dict[EventType, frozenset[ProposalState]] = {
     EventType.WITHDRAW: frozenset(
         {ProposalState.REVIEW, ProposalState.VOTING, ProposalState.APPROVED, ProposalState.SCHEDULED}
     ),
-    EventType.EXPIRE: frozenset({ProposalState.REVIEW, ProposalState.APPROVED}),
+    EventType.EXPIRE: frozenset({ProposalState.REVIEW, ProposalState.VOTING, ProposalState.APPROVED}),
 }
 
 
@@ -99,7 +99,6 @@ class Proposal:
     validators: tuple[Validator, ...] = ()
     voting_opened_at: int = 0
     votes: dict[str, bool] = field(default_factory=dict)
-    approved_at: int = 0
     activation_height: int = 0
 
 
@@ -167,6 +166,17 @@ def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
             return _expire(advanced, event, preset)
 
 
+def _voting_closes_at(proposal: Proposal, preset: Preset) -> int:
+    """The end of the voting window (HFC-7)."""
+    return proposal.voting_opened_at + preset.voting_period_seconds
+
+
+def _schedule_deadline(proposal: Proposal, preset: Preset) -> int:
+    """The last second to schedule: the schedule window counts from the end of the vote, not from
+    whenever the vote is closed, so that a late close cannot stretch the timeline (HFC-9, HFC-13)."""
+    return _voting_closes_at(proposal, preset) + preset.schedule_window_seconds
+
+
 def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     """HFC-5, HFC-6: audits attached, review long enough and not too long, a valid validator set."""
     ensure(proposal.auditors != (), ErrorCode.MISSING_AUDIT, "voting needs at least one security audit")
@@ -193,7 +203,7 @@ def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
 
 def _vote(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     """HFC-7: inside the window, by a validator of the set, once."""
-    closes_at = proposal.voting_opened_at + preset.voting_period_seconds
+    closes_at = _voting_closes_at(proposal, preset)
     ensure(event.at < closes_at, ErrorCode.VOTE_AFTER_WINDOW, f"voting closed at {closes_at}")
     ensure(
         any(validator.id == event.validator for validator in proposal.validators),
@@ -208,20 +218,20 @@ def _vote(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
 
 def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     """HFC-8, HFC-14: after the window, approved when the approving stake meets the kind's threshold."""
-    closes_at = proposal.voting_opened_at + preset.voting_period_seconds
+    closes_at = _voting_closes_at(proposal, preset)
     ensure(event.at >= closes_at, ErrorCode.VOTING_STILL_OPEN, f"voting is open until {closes_at}")
     ballots = [
         Validator(validator.id, validator.stake, proposal.votes.get(validator.id, False))
         for validator in proposal.validators
     ]
     if tally_support(proposal.kind, ballots, preset).met:
-        return replace(proposal, state=ProposalState.APPROVED, approved_at=event.at)
+        return replace(proposal, state=ProposalState.APPROVED)
     return replace(proposal, state=ProposalState.REJECTED)
 
 
 def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     """HFC-9, HFC-10: within the schedule window, at least the minimum lead ahead."""
-    deadline = proposal.approved_at + preset.schedule_window_seconds
+    deadline = _schedule_deadline(proposal, preset)
     ensure(event.at <= deadline, ErrorCode.SCHEDULE_WINDOW_PASSED, f"scheduling was due by {deadline}")
     _check_height(event.current_height, "current_height")
     _check_height(event.activation_height, "activation_height")
@@ -234,11 +244,11 @@ def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
 
 
 def _expire(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
-    """HFC-12: a review or an approval whose deadline has passed with nothing done."""
+    """HFC-12: a review, a vote or an approval whose deadline has passed with nothing done."""
     deadline = (
         proposal.review_opened_at + preset.review_max_seconds
         if proposal.state is ProposalState.REVIEW
-        else proposal.approved_at + preset.schedule_window_seconds
+        else _schedule_deadline(proposal, preset)
     )
     ensure(event.at > deadline, ErrorCode.DEADLINE_NOT_REACHED, f"the deadline {deadline} has not passed")
     return replace(proposal, state=ProposalState.EXPIRED)

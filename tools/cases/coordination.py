@@ -313,6 +313,32 @@ def _transitions() -> Iterator[CaseSpec]:
         ],
         "minimal",
     )
+    window_end = t.voting_closes + t.preset.schedule_window_seconds
+    yield lifecycle(
+        "late-close-does-not-stretch-the-schedule-window",
+        ("HFC-9",),
+        "voting closed late: the schedule window still counts from the end of the vote",
+        [
+            t.open_voting(),
+            *t.votes("v0", "v1"),
+            t.close(at=window_end),
+            t.schedule(at=window_end + 1),
+            t.schedule(at=window_end),
+        ],
+        "minimal",
+    )
+    yield lifecycle(
+        "vote-never-closed-expires",
+        ("HFC-12",),
+        "a vote nobody closes expires after the scheduling deadline, not at it",
+        [
+            t.open_voting(),
+            *t.votes("v0", "v1"),
+            {"type": "expire", "at": window_end},
+            {"type": "expire", "at": window_end + 1},
+        ],
+        "minimal",
+    )
     yield lifecycle(
         "attach-audit-twice",
         ("HFC-4",),
