@@ -100,7 +100,10 @@ def cli() -> None:
     """forkspec: reference specification, test vectors and conformance runner for protocol upgrades."""
 
 
-@cli.command()
+@cli.command(
+    epilog="Exit codes: 0 when at least one case passed and none failed, errored or timed out; "
+    "1 otherwise; 2 on a usage or harness error."
+)
 @click.option(
     "--adapter",
     "adapter_command",
