@@ -37,7 +37,7 @@ from forkspec.versioning import UINT64_MAX
 MAX_BIT = 28
 UINT32_MAX = 2**32 - 1
 MEDIAN_TIME_SPAN = 11
-MAX_PERIODS = 2**20
+MAX_PERIODS = 2**16
 
 
 class DeploymentState(StrEnum):
@@ -385,28 +385,6 @@ class DeploymentTracker:
         self._extend_to(index)
         return StateAt(height, self._states[index], self._since[index])
 
-    def first_invalid_height(self) -> int | None:
-        """The first block that breaks BIP-8 mandatory signaling, or None (SIG-12, SIG-13)."""
-        deployment, chain = self.deployment, self.chain
-        if not isinstance(deployment, HeightSignaling):
-            return None
-        allowed = deployment.period - deployment.threshold
-        for period_start in range(0, chain.length, deployment.period):
-            if self.state_at(period_start).state != DeploymentState.MUST_SIGNAL:
-                continue
-            failures = 0
-            height = period_start
-            end = min(period_start + deployment.period, chain.length)
-            while height < end:
-                index = chain.run_index(height)
-                run_end = min(chain.starts[index + 1], end)
-                if not is_signaling(chain.runs[index].version, deployment.bit):
-                    if failures + (run_end - height) > allowed:
-                        return height + allowed - failures
-                    failures += run_end - height
-                height = run_end
-        return None
-
 
 def check_signal(version: int, bit: int) -> bool:
     """Whether a block version signals for `bit`, after range checks of both. Implements: SIG-6."""
@@ -420,8 +398,24 @@ def first_invalid_height(deployment: Deployment, chain: Chain) -> int | None:
 
     Implements: SIG-12, SIG-13.
     """
-    if isinstance(deployment, HeightSignaling):
-        return DeploymentTracker(deployment, chain).first_invalid_height()
+    if not isinstance(deployment, HeightSignaling):
+        return None
+    tracker = DeploymentTracker(deployment, chain)
+    allowed = deployment.period - deployment.threshold
+    for period_start in range(0, chain.length, deployment.period):
+        if tracker.state_at(period_start).state != DeploymentState.MUST_SIGNAL:
+            continue
+        failures = 0
+        height = period_start
+        end = min(period_start + deployment.period, chain.length)
+        while height < end:
+            index = chain.run_index(height)
+            run_end = min(chain.starts[index + 1], end)
+            if not is_signaling(chain.runs[index].version, deployment.bit):
+                if failures + (run_end - height) > allowed:
+                    return height + allowed - failures
+                failures += run_end - height
+            height = run_end
     return None
 
 

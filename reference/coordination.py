@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from forkspec.activation import UINT32_MAX
 from forkspec.classification import UpgradeKind, Validator, tally_support
 from forkspec.errors import ErrorCode, SpecError, check_range, ensure
 from forkspec.presets import Preset
 from forkspec.versioning import UINT64_MAX
 
-UINT32_MAX = 2**32 - 1
 COORDINATED_KINDS = (UpgradeKind.SOFT_FORK, UpgradeKind.HARD_FORK)
 
 
@@ -96,7 +96,7 @@ class Proposal:
     last_event_at: int
     review_opened_at: int
     auditors: tuple[str, ...]
-    validators: tuple[Validator, ...] = ()
+    stakes: dict[str, int] = field(default_factory=dict)
     voting_opened_at: int = 0
     votes: dict[str, bool] = field(default_factory=dict)
     activation_height: int = 0
@@ -195,7 +195,7 @@ def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     return replace(
         proposal,
         state=ProposalState.VOTING,
-        validators=event.validators,
+        stakes={validator.id: validator.stake for validator in event.validators},
         voting_opened_at=event.at,
         votes={},
     )
@@ -206,7 +206,7 @@ def _vote(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     closes_at = _voting_closes_at(proposal, preset)
     ensure(event.at < closes_at, ErrorCode.VOTE_AFTER_WINDOW, f"voting closed at {closes_at}")
     ensure(
-        any(validator.id == event.validator for validator in proposal.validators),
+        event.validator in proposal.stakes,
         ErrorCode.UNKNOWN_VALIDATOR,
         f"{event.validator!r} is not in the validator set",
     )
@@ -217,16 +217,18 @@ def _vote(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
 
 
 def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
-    """HFC-8, HFC-14: after the window, approved when the approving stake meets the kind's threshold."""
+    """HFC-8, HFC-14: after the window, approved when the approving stake meets the kind's threshold;
+    an approval closed too late to be scheduled expires at once (HFC-12)."""
     closes_at = _voting_closes_at(proposal, preset)
     ensure(event.at >= closes_at, ErrorCode.VOTING_STILL_OPEN, f"voting is open until {closes_at}")
     ballots = [
-        Validator(validator.id, validator.stake, proposal.votes.get(validator.id, False))
-        for validator in proposal.validators
+        Validator(name, stake, proposal.votes.get(name, False)) for name, stake in proposal.stakes.items()
     ]
-    if tally_support(proposal.kind, ballots, preset).met:
-        return replace(proposal, state=ProposalState.APPROVED)
-    return replace(proposal, state=ProposalState.REJECTED)
+    if not tally_support(proposal.kind, ballots, preset).met:
+        return replace(proposal, state=ProposalState.REJECTED)
+    if event.at > _schedule_deadline(proposal, preset):
+        return replace(proposal, state=ProposalState.EXPIRED)
+    return replace(proposal, state=ProposalState.APPROVED)
 
 
 def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Proposal:

@@ -142,8 +142,11 @@ def deployment_from_json(data: JsonObject) -> activation.Deployment:
         )
     elif method == "height":
         deployment = activation.FixedHeight(data["activation_height"])
+    elif method == "always_active":
+        deployment = activation.Always()
     else:
-        deployment = activation.Always() if method == "always_active" else activation.Never()
+        assert method == "never_active", "the input schema admits no other method"
+        deployment = activation.Never()
     activation.validate_deployment(deployment)
     return deployment
 

@@ -20,11 +20,8 @@ from forkspec.activation import (
     Chain,
     Deployment,
     DeploymentState,
-    DeploymentTracker,
-    HeightSignaling,
-    TimeSignaling,
     check_heights,
-    fixed_state_at,
+    deployment_states,
 )
 from forkspec.classification import UpgradeKind, check_bump
 from forkspec.errors import ErrorCode, check_range, ensure
@@ -69,6 +66,11 @@ def check_schedule(base: Version, upgrades: Sequence[Upgrade], preset: Preset) -
         ensure(
             upgrade.name not in names, ErrorCode.DUPLICATE_UPGRADE, f"two upgrades are named {upgrade.name!r}"
         )
+        ensure(
+            upgrade.kind is not UpgradeKind.CLIENT_UPDATE,
+            ErrorCode.UNEXPECTED_ACTIVATION,
+            f"{upgrade.name} is a client update, which changes no protocol rule and has no activation",
+        )
         names.add(upgrade.name)
         check_bump(upgrade.kind, previous, upgrade.version, preset)
         encode_flags(upgrade.flags)
@@ -92,9 +94,7 @@ def check_schedule(base: Version, upgrades: Sequence[Upgrade], preset: Preset) -
 def _is_active(activation: Deployment | AtTime, chain: Chain, height: int, time: int) -> bool:
     if isinstance(activation, AtTime):
         return time >= activation.activation_time
-    if isinstance(activation, TimeSignaling | HeightSignaling):
-        return DeploymentTracker(activation, chain).state_at(height).state == DeploymentState.ACTIVE
-    return fixed_state_at(activation, height).state == DeploymentState.ACTIVE
+    return deployment_states(activation, chain, [height])[0].state == DeploymentState.ACTIVE
 
 
 def in_force(

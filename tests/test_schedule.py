@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 PRESET_NAMES = ["mainnet", "minimal"]
 UINT32_MAX = 2**32 - 1
-ALL_KINDS = list(UpgradeKind)
+# SCH-1: a client update has no activation, so it has no place in a schedule.
+SCHEDULED_KINDS = [kind for kind in UpgradeKind if kind is not UpgradeKind.CLIENT_UPDATE]
 CHAIN_LENGTH = 60
 CHAIN = [{"count": CHAIN_LENGTH, "version": 0, "time": 1_000, "time_step": 600}]
 OUTPUT_SCHEMA = validator(handler_schema_path("upgrade_schedule"), "output")
@@ -123,7 +124,7 @@ def schedules(draw: st.DrawFn, time_activations: bool) -> tuple[str, list[dict[s
     previous = parse_version(base)
     upgrades = []
     for index in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(ALL_KINDS))
+        kind = draw(st.sampled_from(SCHEDULED_KINDS))
         version = bumped(previous, kind, draw(st.integers(1, 2)), draw(st.integers(0, 3)))
         methods = [at_height(draw(st.integers(0, CHAIN_LENGTH + 10)))]
         if time_activations:
@@ -355,7 +356,7 @@ NEW_VERSIONS = {
 @pytest.mark.parametrize("preset_name", PRESET_NAMES)
 @pytest.mark.parametrize("position", ["first", "second"])
 @pytest.mark.parametrize("new_version", list(NEW_VERSIONS))
-@pytest.mark.parametrize("kind", ALL_KINDS)
+@pytest.mark.parametrize("kind", SCHEDULED_KINDS)
 def test_bump_rule_per_kind(kind: UpgradeKind, new_version: str, position: str, preset_name: str) -> None:
     """SCH-2: from the base (first upgrade) or the previous upgrade's version (even one never active),
     a downgrade is VERSION_DOWNGRADE, otherwise the bump must be the kind's."""
@@ -371,6 +372,16 @@ def test_bump_rule_per_kind(kind: UpgradeKind, new_version: str, position: str, 
         assert in_force(data, preset_name)["protocol_version"] == new_version
     else:
         assert schedule_code(data, preset_name) is ErrorCode.BUMP_MISMATCH
+
+
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_client_update_is_refused_after_its_name_is_checked(position: int) -> None:
+    """SCH-1: UNEXPECTED_ACTIVATION for a client update; a duplicate name before it wins."""
+    update = upgrade("update", "client_update", "1.0.1" if position == 0 else "2.0.1")
+    upgrades = [update] if position == 0 else [upgrade("fork", "hard_fork", "2.0.0"), update]
+    assert schedule_code(schedule_input(upgrades)) is ErrorCode.UNEXPECTED_ACTIVATION
+    duplicate = [upgrade("fork", "hard_fork", "2.0.0"), {**update, "name": "fork"}]
+    assert schedule_code(schedule_input(duplicate)) is ErrorCode.DUPLICATE_UPGRADE
 
 
 def test_versions_chain_through_every_upgrade() -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
+from forkspec.activation import MAX_PERIODS, UINT32_MAX
 from forkspec.presets import load_preset
 from forkspec.tools.cases import CaseSpec
 
@@ -19,7 +20,6 @@ NO_SIGNAL = 0x20000000
 WRONG_TOP_BITS = 0x60000000 | 1 << BIT
 START = 1_700_000_000
 TIMEOUT = START + 1_000_000
-UINT32_MAX = 2**32 - 1
 UINT64_MAX = 2**64 - 1
 VARIANTS = ("bip9", "speedy_trial")
 
@@ -118,8 +118,37 @@ def _signaling_by_time(preset: str) -> Iterator[CaseSpec]:
             ("SIG-4",),
             f"{rules}: the block before the boundary is past start_time, the median of 11 is not",
             make(),
-            [run(2 * period - 1, NO_SIGNAL, before), run(1, NO_SIGNAL, TIMEOUT)],
+            [run(2 * period - 1, NO_SIGNAL, before), run(1, NO_SIGNAL, at + 1)],
             [2 * period],
+            preset,
+        )
+        # Strictly increasing times tell apart the window (eleven blocks, the block itself
+        # included) and the upper median of an even count near genesis.
+        rising = [run(2 * period, NO_SIGNAL, START - 2 * period + 1, 1)]
+        for offset, slug, why in (
+            (
+                -5,
+                "mtp-includes-the-block-itself",
+                "the median is the sixth-last time, counting the block itself",
+            ),
+            (-4, "mtp-spans-eleven-blocks", "a window of ten blocks would put the median one block later"),
+        ):
+            yield _states(
+                f"{tag}-{slug}",
+                ("SIG-4",),
+                f"{rules}: times rise 1 s a block, start_time is {offset} s from the last: {why}",
+                make(start_time=START + offset),
+                rising,
+                [period, 2 * period],
+                preset,
+            )
+        yield _states(
+            f"{tag}-mtp-upper-median-of-an-even-count",
+            ("SIG-4",),
+            f"{rules}: {period} rising times before the first boundary, the median is element {period // 2}",
+            make(start_time=START - 2 * period + 1 + period // 2),
+            rising,
+            [period],
             preset,
         )
         for count, slug in ((threshold, "exactly-threshold"), (threshold - 1, "one-below-threshold")):
@@ -280,10 +309,12 @@ def _signaling_by_height(preset: str) -> Iterator[CaseSpec]:
             ("SIG-11",),
             f"bip8 with lock_in_on_timeout {lot}: the threshold met in the last STARTED period wins",
             deployment(lot),
+            # The last STARTED period is the one before the timeout without lock_in_on_timeout,
+            # and the one before MUST_SIGNAL with it.
             [
-                run(3 * period, NO_SIGNAL, START),
+                run((2 if lot else 3) * period, NO_SIGNAL, START),
                 run(threshold, SIGNAL, START),
-                run(3 * period, NO_SIGNAL, START),
+                run((4 if lot else 3) * period, NO_SIGNAL, START),
             ],
             heights,
             preset,
@@ -332,15 +363,17 @@ def _signaling_by_height(preset: str) -> Iterator[CaseSpec]:
         presets=(preset,),
         features=("bip8",),
     )
-    for slug, description, bad_deployment, bad_chain in (
+    for slug, requirement, description, bad_deployment, bad_chain in (
         (
             "invalid-deployment",
+            "SIG-10",
             "a bip8 timeout_height that is not a period boundary",
             {**deployment(True), "timeout_height": 4 * period + 1},
             silent,
         ),
         (
             "invalid-chain",
+            "ACT-5",
             "a chain whose block times decrease",
             deployment(True),
             [run(2, NO_SIGNAL, START), run(1, NO_SIGNAL, START - 1)],
@@ -349,7 +382,7 @@ def _signaling_by_height(preset: str) -> Iterator[CaseSpec]:
         yield CaseSpec(
             "deployment_validity",
             slug,
-            ("SIG-10", "ACT-5"),
+            (requirement,),
             description,
             {"deployment": bad_deployment, "chain": bad_chain},
             presets=(preset,),
@@ -518,12 +551,28 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
         (
             "too-many-periods",
             ("ACT-6",),
-            "a chain of more than 2^20 periods",
-            [run((2**20 + 1) * period, NO_SIGNAL, START)],
+            f"a chain of {MAX_PERIODS + 1} whole periods, one more than the bound",
+            [run((MAX_PERIODS + 1) * period, NO_SIGNAL, START)],
             [0],
         ),
     ):
         yield _states(f"invalid-{slug}", requirements, description, valid, bad_chain, heights, preset)
+
+
+def _bound(preset: str) -> Iterator[CaseSpec]:
+    """The largest chain ACT-6 admits: a partial period past the bound does not count."""
+    parameters = load_preset(preset)
+    period = parameters.signaling_period
+    length = (MAX_PERIODS + 1) * period - 1
+    yield _states(
+        "periods-at-the-bound",
+        ("ACT-6",),
+        f"a chain of {MAX_PERIODS} whole periods and a partial one, every period evaluated",
+        time_deployment("bip9", period, parameters.signaling_threshold),
+        [run(length, SIGNAL, START - 1)],
+        [0, length],
+        preset,
+    )
 
 
 def _signal_checks() -> Iterator[CaseSpec]:
@@ -552,4 +601,5 @@ def case_specs() -> Iterator[CaseSpec]:
     yield from _mainnet_thresholds()
     yield from _signaling_by_height("minimal")
     yield from _fixed("minimal")
+    yield from _bound("minimal")
     yield from _invalid("minimal")

@@ -328,6 +328,13 @@ def _transitions() -> Iterator[CaseSpec]:
         "minimal",
     )
     yield lifecycle(
+        "approval-closed-too-late-expires",
+        ("HFC-8", "HFC-12"),
+        "a vote that approves but is closed after the scheduling deadline expires at once",
+        [t.open_voting(), *t.votes("v0", "v1"), t.close(at=window_end + 1)],
+        "minimal",
+    )
+    yield lifecycle(
         "vote-never-closed-expires",
         ("HFC-12",),
         "a vote nobody closes expires after the scheduling deadline, not at it",
@@ -366,7 +373,7 @@ def _transitions() -> Iterator[CaseSpec]:
     )
     yield lifecycle(
         "schedule-height-out-of-range",
-        ("HFC-10",),
+        ("HFC-9",),
         "an activation height at 2^32",
         [
             *t.approved(),

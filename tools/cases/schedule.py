@@ -76,6 +76,7 @@ def _query(
     time: int,
 ) -> CaseSpec:
     data = {"base_version": "1.0.0", "upgrades": upgrades, "chain": chain, "height": height, "time": time}
+    signaling = {upgrade["activation"]["method"] for upgrade in upgrades} & {"bip9", "speedy_trial", "bip8"}
     return CaseSpec(
         "upgrade_schedule",
         slug,
@@ -83,7 +84,7 @@ def _query(
         description,
         data,
         presets=("minimal",),
-        features=("speedy_trial",),
+        features=tuple(sorted(signaling)),
     )
 
 
@@ -129,6 +130,12 @@ def case_specs() -> Iterator[CaseSpec]:
             ("SCH-1",),
             "two upgrades with one name",
             [first, dict(second, name=first["name"])],
+        ),
+        (
+            "client-update",
+            ("SCH-1", "CLS-9"),
+            "a client update changes no protocol rule and has no place in a schedule",
+            [first, {**upgrades[3], "kind": "client_update", "version": "1.1.1"}],
         ),
         (
             "bump-mismatch",
