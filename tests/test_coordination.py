@@ -941,7 +941,13 @@ class Model:
             threshold = (
                 p.soft_fork_threshold_bps if self.kind is UpgradeKind.SOFT_FORK else p.hard_fork_threshold_bps
             )
-            after = S.APPROVED if share >= Fraction(threshold, BASIS_POINTS) else S.REJECTED
+            approved = share >= Fraction(threshold, BASIS_POINTS)
+            # HFC-8: an approval closed after the scheduling deadline can never be scheduled.
+            after = (
+                (S.APPROVED if event.at <= self.schedule_deadline() else S.EXPIRED)
+                if approved
+                else S.REJECTED
+            )
         elif event.type is E.SCHEDULE:
             heights = (event.current_height, event.activation_height)
             checks = [
