@@ -80,7 +80,7 @@ def load_schema(relative_path: str) -> dict[str, Any]:
     return document
 
 
-def _checked_subschema(schema: object, where: str) -> None:
+def check_definition(schema: object, where: str) -> None:
     """Refuse a keyword the compiler would not apply as draft 2020-12 does."""
     if isinstance(schema, bool):
         return
@@ -93,13 +93,13 @@ def _checked_subschema(schema: object, where: str) -> None:
         raise SchemaDefinitionError(f"{where}: a $ref must stand alone beside annotations")
     for keyword, value in schema.items():
         if keyword in SCHEMA_KEYWORDS:
-            _checked_subschema(value, f"{where}/{keyword}")
+            check_definition(value, f"{where}/{keyword}")
         elif keyword in SCHEMA_LIST_KEYWORDS:
             for index, item in enumerate(value):
-                _checked_subschema(item, f"{where}/{keyword}/{index}")
+                check_definition(item, f"{where}/{keyword}/{index}")
         elif keyword in SCHEMA_MAP_KEYWORDS:
             for name, item in value.items():
-                _checked_subschema(item, f"{where}/{keyword}/{name}")
+                check_definition(item, f"{where}/{keyword}/{name}")
 
 
 def _absolute_refs(node: Any, base: str) -> Any:
@@ -120,7 +120,7 @@ def _absolute_refs(node: Any, base: str) -> Any:
 def _resolvable(relative_path: str) -> dict[str, Any]:
     """A checked document with absolute references."""
     document = load_schema(relative_path)
-    _checked_subschema(document, relative_path)
+    check_definition(document, relative_path)
     return dict(_absolute_refs(document, document["$id"]))
 
 
