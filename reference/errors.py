@@ -84,6 +84,16 @@ def integer_text(value: int) -> str:
     return f"{'-' if value < 0 else ''}an integer of {value.bit_length()} bits"
 
 
+LONGEST_TEXT_SHOWN = 60
+
+
+def text_excerpt(text: str) -> str:
+    """A string for a detail: quoted, and cut with its length when it is too long to print usefully."""
+    if len(text) <= LONGEST_TEXT_SHOWN:
+        return repr(text)
+    return f"{text[:LONGEST_TEXT_SHOWN]!r}… ({len(text)} characters)"
+
+
 def reject(code: ErrorCode, detail: str) -> NoReturn:
     """Raise the canonical error `code` with `detail` (GEN-4)."""
     raise SpecError(code, detail)

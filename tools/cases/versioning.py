@@ -9,6 +9,7 @@ from forkspec.tools.cases import CaseSpec
 
 UINT64_MAX = "18446744073709551615"
 UINT64_OVER = "18446744073709551616"
+LONGEST_VERSION = 256
 
 VALID_FORMS = (
     ("0.0.4", "smallest-looking core"),
@@ -190,6 +191,14 @@ def case_specs() -> Iterator[CaseSpec]:
             f"out of range: {why}",
             {"version": text},
         )
+    # One past the bound is an INVALID_INPUT, which VEC-4 keeps out of the vectors.
+    yield CaseSpec(
+        "version_parse",
+        "valid-at-the-length-bound",
+        ("VER-14",),
+        f"a version of {LONGEST_VERSION} characters, the most allowed",
+        {"version": "1.0.0-" + "a" * (LONGEST_VERSION - len("1.0.0-"))},
+    )
 
     for index, (lower, higher) in enumerate(pairwise(SEMVER_PRECEDENCE_CHAIN)):
         for left, right, direction in ((lower, higher, "lt"), (higher, lower, "gt")):
