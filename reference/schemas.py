@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Any, cast
 
 from fastjsonschema import JsonSchemaValueException
 from fastjsonschema.draft04 import CodeGeneratorDraft04
@@ -57,10 +57,44 @@ class SchemaDefinitionError(Exception):
 
 
 class _StrictGenerator(CodeGeneratorDraft07):
-    """Draft 7 code generation with the `integer` of GEN-3: draft 4's type test, which admits
-    neither booleans nor floats without a fraction part."""
+    """Draft 7 code generation with the `integer` of GEN-3 (draft 4's type test, which admits
+    neither booleans nor floats without a fraction part), and a fast `if` for tagged unions."""
 
     generate_type = CodeGeneratorDraft04.generate_type
+
+    def generate_if_then_else(self) -> None:
+        """An `if` that only compares one required property with a constant, as the spec's tagged
+        unions do (`"if": {"properties": {"type": {"const": "vote"}}, "required": ["type"]}`),
+        becomes a plain condition: the general form tries the `if` schema out and catches the
+        exception of every branch that does not apply, 25 us per event of a lifecycle."""
+        # The generator's methods carry no type annotations, hence the ignores below.
+        definition = cast("dict[str, Any]", self._definition)
+        condition = self._tag_condition(definition["if"])
+        if condition is None:
+            super().generate_if_then_else()  # type: ignore[no-untyped-call]
+            return
+        for keyword, test in (("then", condition), ("else", f"not {condition}")):
+            if keyword in definition:
+                with self.l("if {}:", test):
+                    self.generate_func_code_block(  # type: ignore[no-untyped-call]
+                        definition[keyword], self._variable, self._variable_name, clear_variables=True
+                    )
+                    self.l("pass")
+
+    def _tag_condition(self, schema: object) -> str | None:
+        """The Python condition that holds exactly when `schema`, of the tag form, accepts the value."""
+        if not isinstance(schema, dict) or set(schema) != {"properties", "required"}:
+            return None
+        properties, required = schema["properties"], schema["required"]
+        if len(properties) != 1 or list(properties) != required:
+            return None
+        ((tag, constraint),) = properties.items()
+        if not isinstance(tag, str) or not isinstance(constraint, dict) or set(constraint) != {"const"}:
+            return None
+        value = f"{self._variable}[{tag!r}]"
+        matches: str = self._enum_value_matches(value, constraint["const"])  # type: ignore[no-untyped-call]
+        # Not an object: `properties` and `required` ignore it, so the `if` holds.
+        return f"(not isinstance({self._variable}, dict) or ({tag!r} in {self._variable} and ({matches})))"
 
 
 @dataclass(frozen=True)
@@ -157,7 +191,7 @@ def _shown(value: object) -> str:
         return str(value) if value.bit_length() <= 64 else f"an integer of {value.bit_length()} bits"
     if isinstance(value, str):
         shown = json.dumps(value[:SHOWN_CHARACTERS], ensure_ascii=False)
-        return shown if len(value) <= SHOWN_CHARACTERS else f"{shown[:-1]}…\" ({len(value)} characters)"
+        return shown if len(value) <= SHOWN_CHARACTERS else f'{shown[:-1]}…" ({len(value)} characters)'
     if isinstance(value, dict):
         return f"an object of {len(value)} properties"
     if isinstance(value, list):
