@@ -17,9 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from forkspec.activation import (
+    MAX_PERIODS,
     Chain,
     Deployment,
     DeploymentState,
+    HeightSignaling,
+    TimeSignaling,
     check_heights,
     deployment_states,
 )
@@ -102,11 +105,23 @@ def in_force(
 ) -> InForce:
     """The upgrades, protocol version and flags in force at `height` and `time`.
 
-    Implements: SCH-4, SCH-5, SCH-6, SCH-7.
+    Implements: SCH-4, SCH-5, SCH-6, SCH-7, ACT-6.
     """
     check_schedule(base, upgrades, preset)
     check_range(time, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, "time")
     check_heights(chain, [height])
+    # ACT-6's bound on periods holds for the schedule as a whole, so that its cost is linear in its
+    # input: each signaling upgrade may otherwise cost 2^16 periods for a few bytes of input (GEN-8).
+    periods = sum(
+        chain.length // upgrade.activation.period
+        for upgrade in upgrades
+        if isinstance(upgrade.activation, TimeSignaling | HeightSignaling)
+    )
+    ensure(
+        periods <= MAX_PERIODS,
+        ErrorCode.TOO_MANY_PERIODS,
+        f"the signaling upgrades span {periods} periods of the chain together, more than {MAX_PERIODS}",
+    )
     active = [upgrade for upgrade in upgrades if _is_active(upgrade.activation, chain, height, time)]
     return InForce(
         active=tuple(upgrade.name for upgrade in active),

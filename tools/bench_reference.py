@@ -167,6 +167,28 @@ def _upgrade_schedule(runs: int) -> Callable[[], object]:
     return _handler("upgrade_schedule", "mainnet", data)
 
 
+def _upgrades(count: int) -> Callable[[], object]:
+    # Emergency patches, each a patch bump activated by time: the schedule's own checks per upgrade.
+    upgrades = [
+        {
+            "name": f"patch{index}",
+            "kind": "emergency_patch",
+            "version": f"1.0.{index + 1}",
+            "activation": {"method": "time", "activation_time": GENESIS_TIME + index},
+            "flags": [],
+        }
+        for index in range(count)
+    ]
+    data = {
+        "base_version": "1.0.0",
+        "upgrades": upgrades,
+        "chain": [{"count": 1, "version": SIGNALING, "time": GENESIS_TIME}],
+        "height": 1,
+        "time": GENESIS_TIME + count // 2,
+    }
+    return _handler("upgrade_schedule", "mainnet", data)
+
+
 def _long_version(kilobytes: int) -> str:
     """A valid version of `kilobytes` KB: a pre-release of one-letter identifiers."""
     identifiers = (kilobytes * 1024 - len("1.0.0-")) // 2
@@ -208,6 +230,7 @@ SERIES = (
     Series("proposal_lifecycle", "audits", SIZES, _proposal_audits),
     Series("upgrade_support", "validators", SIZES, _upgrade_support),
     Series("upgrade_schedule", "chain runs", SIZES, _upgrade_schedule),
+    Series("upgrade_schedule", "upgrades", SIZES, _upgrades),
     Series("parse_version", "KB, valid", KILOBYTES, _parse),
     Series("parse_version", "KB, invalid at the end", KILOBYTES, _parse_invalid),
     *(

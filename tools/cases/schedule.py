@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from forkspec.activation import MAX_PERIODS
 from forkspec.presets import load_preset
 from forkspec.tools.cases import CaseSpec
 
@@ -64,6 +65,12 @@ def _network() -> tuple[list[Json], list[Json], int]:
         {"count": 8 * period, "version": NO_SIGNAL, "time": START + period, "time_step": 1},
     ]
     return upgrades, chain, period
+
+
+def _failing_soft_fork(name: str, version: str, period: int) -> Json:
+    """A BIP-9 soft fork that times out at its first period: cheap to evaluate on a long chain."""
+    activation = {"method": "bip9", "bit": 1, "period": period, "threshold": 1, "start_time": 0, "timeout": 1}
+    return {"name": name, "kind": "soft_fork", "version": version, "activation": activation, "flags": []}
 
 
 def _query(
@@ -210,6 +217,19 @@ def case_specs() -> Iterator[CaseSpec]:
         START,
     )
     yield _query("invalid-time-out-of-range", ("SCH-4",), "a negative time", upgrades, chain, 0, -1)
+    for length, slug in (
+        (MAX_PERIODS - 1, "periods-together-at-the-bound"),
+        (MAX_PERIODS, "invalid-too-many-periods"),
+    ):
+        yield _query(
+            slug,
+            ("SCH-7", "ACT-6"),
+            f"signaling upgrades of periods 1 and {length} on {length} blocks span {length + 1} periods",
+            [_failing_soft_fork("first", "1.1.0", 1), _failing_soft_fork("second", "1.2.0", length)],
+            [{"count": length, "version": NO_SIGNAL, "time": START}],
+            0,
+            START,
+        )
     yield _query(
         "empty-schedule", ("SCH-5",), "a schedule with no upgrade keeps the base version", [], chain, 0, START
     )
