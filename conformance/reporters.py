@@ -21,6 +21,7 @@ VERDICT_STYLES = {
     Verdict.ERROR: "magenta",
     Verdict.TIMEOUT: "yellow",
     Verdict.SKIP: "dim",
+    Verdict.NOT_RUN: "dim",
 }
 
 

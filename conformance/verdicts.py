@@ -17,6 +17,7 @@ class Verdict(StrEnum):
     ERROR = "ERROR"
     TIMEOUT = "TIMEOUT"
     SKIP = "SKIP"
+    NOT_RUN = "NOT_RUN"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import shlex
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
@@ -21,13 +22,13 @@ import click
 from forkspec import __version__
 from forkspec.conformance import reporters
 from forkspec.conformance.adapter_process import AdapterStartError
-from forkspec.conformance.reference_adapter import serve
+from forkspec.conformance.reference_adapter import reference_adapter_command, serve
 from forkspec.conformance.runner import (
     DEFAULT_START_TIMEOUT_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
     DEFAULT_WINDOW,
-    Run,
     RunSettings,
+    Session,
 )
 from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
 from forkspec.conformance.verdicts import CaseResult, exit_status
@@ -65,11 +66,6 @@ def _exit_on_terminate(_signal: int, _frame: object) -> None:
 def shipped_vectors() -> Path:
     """The vector set installed with forkspec."""
     return Path(str(files("forkspec.vectors")))
-
-
-def reference_adapter_command() -> list[str]:
-    """The command that serves the built-in reference over the adapter protocol."""
-    return [sys.executable, "-m", "forkspec.tools.cli", "adapter"]
 
 
 def select_cases(
@@ -212,11 +208,18 @@ def conform(
         with progress:
             task = progress.add_task("cases", total=len(selected))
 
-            def advance(_: CaseResult) -> None:
-                progress.advance(task)
+            latest: dict[str, CaseResult] = {}
 
-            run = Run(RunSettings(command, timeout, window, start_timeout), advance)
-            results = run.execute(selected)
+            def advance(result: CaseResult) -> None:
+                # A second report for a case supersedes the first (CNF-5).
+                if result.case.id not in latest:
+                    progress.advance(task)
+                latest[result.case.id] = result
+
+            stop = threading.Event()
+            run = Session(RunSettings(command, timeout, window, start_timeout), stop)
+            run.execute(selected, advance, stop)
+            results = [latest[case.id] for case in selected]
     except AdapterStartError as error:
         raise HarnessError(f"adapter failed to start: {error}") from error
     reporters.print_summary(console, results, run.capabilities)
