@@ -261,7 +261,7 @@ class AdapterProcess:
                 self._keep_stderr(line)
             self._stderr_partial = bytearray(rest[-STDERR_CHARACTERS_KEPT:])
 
-    def _keep_stderr(self, line: bytes) -> None:
+    def _keep_stderr(self, line: bytes | bytearray) -> None:
         for start in range(0, max(len(line), 1), STDERR_CHARACTERS_KEPT):
             self._stderr_lines.append(line[start : start + STDERR_CHARACTERS_KEPT].decode("utf-8", "replace"))
 
@@ -359,9 +359,9 @@ class Multiplexer:
                 self._want(adapter.stdout, adapter, selectors.EVENT_READ)
             elif adapter.stdout is not None:
                 self._forget(adapter.stdout)
-            for descriptor in (adapter.stderr, adapter.exit_watch):
-                if descriptor is not None:
-                    self._want(descriptor, adapter, selectors.EVENT_READ)
+            for watched in (adapter.stderr, adapter.exit_watch):
+                if watched is not None:
+                    self._want(watched, adapter, selectors.EVENT_READ)
             if adapter.stdin is not None and adapter.outgoing:
                 self._want(adapter.stdin, adapter, selectors.EVENT_WRITE)
             elif adapter.stdin is not None:

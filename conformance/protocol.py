@@ -120,7 +120,9 @@ def parse_line(line: bytes, *, plain_integers: bool = False) -> object:
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as error:
-            raise ProtocolError("a string holds a lone surrogate, which is not Unicode text", value) from error
+            raise ProtocolError(
+                "a string holds a lone surrogate, which is not Unicode text", value
+            ) from error
     return value
 
 

@@ -238,8 +238,9 @@ class Session:
         seconds = min(max(wake - time.monotonic(), 0.0), STOP_POLL_SECONDS)
         self._multiplexer.wait([slot.adapter for slot in self._slots], seconds)
 
-    def _hello_step(self, slot: _Slot, now: float) -> None:
-        """Take the adapter's hello if it has come (ADP-3); AdapterStartError if it cannot come."""
+    def _hello_step(self, slot: _Slot, now: float) -> bool:
+        """Take the adapter's hello if it has come (ADP-3): whether it has; AdapterStartError if
+        it cannot come."""
         adapter = slot.adapter
         if adapter.lines:
             try:
@@ -248,11 +249,15 @@ class Session:
                 raise AdapterStartError(f"bad hello: {error}") from error
             slot.phase = _Phase.READY
             slot.last_answer = now
-        elif adapter.ended:
+            return True
+        if adapter.ended:
             adapter.read_stderr()
-            raise AdapterStartError(f"{adapter.end_detail()} before its hello; stderr: {adapter.stderr_tail()}")
-        elif now >= slot.deadline:
+            raise AdapterStartError(
+                f"{adapter.end_detail()} before its hello; stderr: {adapter.stderr_tail()}"
+            )
+        if now >= slot.deadline:
             raise AdapterStartError(f"no hello within {self.settings.start_timeout:g} s")
+        return False
 
     def _await_hellos(self) -> None:
         while True:
@@ -310,16 +315,17 @@ class Session:
         return slot.deadline if slot.phase is not _Phase.DONE else float("inf")
 
     def _step(self, slot: _Slot, now: float, pending: _Cases, report: Report, stop: threading.Event) -> None:
-        if slot.phase is _Phase.STARTING:
-            self._hello_step(slot, now)
-            if slot.phase is _Phase.READY and slot.announced != self.capabilities:
-                raise AdapterStartError("the restarted adapter announced other capabilities than at the start")
+        started = slot.phase is _Phase.STARTING and self._hello_step(slot, now)
+        if started and slot.announced != self.capabilities:
+            raise AdapterStartError("the restarted adapter announced other capabilities than at the start")
         if slot.phase is _Phase.READY:
             self._run_step(slot, now, pending, report, stop)
         if slot.phase is _Phase.CLOSING:
             self._closing_step(slot, now, report)
 
-    def _run_step(self, slot: _Slot, now: float, pending: _Cases, report: Report, stop: threading.Event) -> None:
+    def _run_step(
+        self, slot: _Slot, now: float, pending: _Cases, report: Report, stop: threading.Event
+    ) -> None:
         adapter = slot.adapter
         failure: tuple[Verdict, str] | None = None
         while adapter.lines and failure is None:
@@ -358,7 +364,9 @@ class Session:
         request_id = slot.index + self.settings.jobs * len(slot.answered)
         slot.answered.append(None)
         slot.outstanding[request_id] = (case, time.monotonic())
-        slot.adapter.send(encode(run_request(request_id, case.id, case.handler, case.preset, dict(case.input))))
+        slot.adapter.send(
+            encode(run_request(request_id, case.id, case.handler, case.preset, dict(case.input)))
+        )
 
     def _answered_case(self, slot: _Slot, request_id: int) -> Case | None:
         """The case of a request this adapter slot already answered, if `request_id` names one."""
@@ -382,8 +390,8 @@ class Session:
             slot.answered[request_id // self.settings.jobs] = case
             report(self._judge(slot, case, parsed, now - sent))
             return None
-        if request_id is not None and (case := self._answered_case(slot, request_id)) is not None:
-            self._charge_repeated_answer(slot, request_id, case, report)
+        if request_id is not None and (answered := self._answered_case(slot, request_id)) is not None:
+            self._charge_repeated_answer(slot, request_id, answered, report)
             return None
         reason = f"answer to unknown request id {request_id}"
         if request_id is None:
@@ -401,7 +409,9 @@ class Session:
         try:
             answer = check(message, "adapter_reply")
         except ProtocolError as error:
-            return CaseResult(case, Verdict.ERROR, self._with_stderr(slot, f"protocol violation: {error}"), None, seconds)
+            return CaseResult(
+                case, Verdict.ERROR, self._with_stderr(slot, f"protocol violation: {error}"), None, seconds
+            )
         return judge(case, answer, seconds)
 
     def _charge_repeated_answer(self, slot: _Slot, request_id: int, case: Case, report: Report) -> None:
@@ -420,7 +430,7 @@ class Session:
         return f"{detail}; stderr: {tail}" if tail else detail
 
     def _fail(self, slot: _Slot, verdict: Verdict, detail: str, now: float, report: Report) -> None:
-        """Kill and restart the adapter; a lone case in flight takes the blame, several are isolated (CNF-5)."""
+        """Restart the adapter; a lone case in flight takes the blame, several are isolated (CNF-5)."""
         in_flight = list(slot.outstanding.values())
         slot.outstanding.clear()
         if len(in_flight) == 1:
