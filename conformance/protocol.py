@@ -48,9 +48,12 @@ class Capabilities:
     features: frozenset[str]
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def encode(message: dict[str, Any]) -> bytes:
     """One protocol line: compact JSON, UTF-8, ending in a newline (ADP-1)."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+    return _ENCODER.encode(message).encode("utf-8") + b"\n"
 
 
 # Integers are read exactly up to this many digits, Python's own conversion limit. A longer
@@ -116,7 +119,7 @@ def parse_line(line: bytes, *, plain_integers: bool = False) -> object:
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         preview = line[:80].decode("utf-8", "replace").rstrip("\n")
         raise ProtocolError(f"not a JSON line ({type(error).__name__}: {error}): {preview!r}") from error
-    if _SURROGATE_ESCAPE.search(text):
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as error:

@@ -59,6 +59,8 @@ STOP_POLL_SECONDS = 0.1
 INTERRUPTED_DETAIL = "not run: the run was interrupted"
 
 Report = Callable[[CaseResult], None]
+# An answer taken but not yet judged: the case, the parsed message, the seconds it took.
+Answer = tuple[Case, dict[str, Any], float]
 _tokens = itertools.count()
 
 
@@ -187,30 +189,54 @@ class _Cases:
 class Session:
     """`settings.jobs` adapter processes, opened with the hello (ADP-3, ADP-4, CNF-5).
 
-    Raises AdapterStartError (StartInterrupted if `stop` was set meanwhile) after killing
-    everything it started, if an adapter does not complete its hello or the adapters announce
-    different capabilities. `execute` runs the cases once and ends the session.
+    The constructor starts the processes and sends each the hello, then waits for their
+    hellos unless `wait_for_hello` is false, in which case `await_hello` does (so that the
+    caller can do other work, such as loading the vectors, while the adapters start).
+    Waiting raises AdapterStartError (StartInterrupted if `stop` was set meanwhile) after
+    killing everything the session started, if an adapter does not complete its hello or the
+    adapters announce different capabilities. `execute` runs the cases once and ends the session.
     """
 
-    def __init__(self, settings: RunSettings, stop: threading.Event | None = None) -> None:
+    def __init__(
+        self, settings: RunSettings, stop: threading.Event | None = None, *, wait_for_hello: bool = True
+    ) -> None:
         self.settings = settings
         self.restarts = 0
         self._stop = stop if stop is not None else threading.Event()
         self._multiplexer = Multiplexer()
         self._slots: list[_Slot] = []
+        self._capabilities: Capabilities | None = None
         become_subreaper()
         try:
             for index in range(settings.jobs):
                 self._slots.append(_Slot(index, self._start_adapter(), self._hello_deadline()))
-            self._await_hellos()
-            first = self._slots[0].announced
-            assert first is not None
-            if any(slot.announced != first for slot in self._slots):
-                raise AdapterStartError("the adapter processes announced different capabilities")
         except BaseException:
             self.close()
             raise
-        self.capabilities: Capabilities = first
+        if wait_for_hello:
+            self.await_hello()
+
+    def await_hello(self) -> Capabilities:
+        """Wait for every adapter's hello, within the start-up timeout; what they announced."""
+        if self._capabilities is None:
+            try:
+                self._await_hellos()
+                first = self._slots[0].announced
+                assert first is not None
+                if any(slot.announced != first for slot in self._slots):
+                    raise AdapterStartError("the adapter processes announced different capabilities")
+            except BaseException:
+                self.close()
+                raise
+            self._capabilities = first
+        return self._capabilities
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the adapters announced in their hellos (ADP-3)."""
+        if self._capabilities is None:
+            raise RuntimeError("the session's hellos have not been awaited: call await_hello() first")
+        return self._capabilities
 
     # Starting and stopping adapters.
 
@@ -326,24 +352,28 @@ class Session:
     def _run_step(
         self, slot: _Slot, now: float, pending: _Cases, report: Report, stop: threading.Event
     ) -> None:
+        """Take the adapter's answers, refill its window at once, then judge and report the answers,
+        so that the adapter works while the runner judges (ADP-10, CNF-5)."""
         adapter = slot.adapter
+        answers: list[Answer] = []
         failure: tuple[Verdict, str] | None = None
         while adapter.lines and failure is None:
-            failure = self._take_answer(slot, adapter.lines.popleft(), now, report)
+            failure = self._take_answer(slot, adapter.lines.popleft(), now, answers, report)
         if failure is None and adapter.ended:
             failure = (Verdict.ERROR, adapter.end_detail())
         if failure is None and slot.outstanding and now >= slot.answer_deadline(self.settings.timeout):
             failure = (Verdict.TIMEOUT, f"no answer within {self.settings.timeout:g} s")
+        if failure is None:
+            self._send_more(slot, pending, stop)
+            adapter.flush()
+        self._report_answers(slot, answers, report)
         if failure is not None:
             self._fail(slot, *failure, now, report)
-            return
-        self._send_more(slot, pending, stop)
-        if not slot.outstanding and not slot.isolated and pending.exhausted and not stop.is_set():
+        elif not slot.outstanding and not slot.isolated and pending.exhausted and not stop.is_set():
             adapter.send(encode(shutdown()))
             adapter.close_stdin()
             slot.phase = _Phase.CLOSING
             slot.deadline = now + SHUTDOWN_GRACE_SECONDS
-        adapter.flush()
 
     def _send_more(self, slot: _Slot, pending: _Cases, stop: threading.Event) -> None:
         """Fill the window, or send the next isolated case alone (ADP-10, CNF-5)."""
@@ -364,9 +394,8 @@ class Session:
         request_id = slot.index + self.settings.jobs * len(slot.answered)
         slot.answered.append(None)
         slot.outstanding[request_id] = (case, time.monotonic())
-        slot.adapter.send(
-            encode(run_request(request_id, case.id, case.handler, case.preset, dict(case.input)))
-        )
+        data = case.input if type(case.input) is dict else dict(case.input)
+        slot.adapter.send(encode(run_request(request_id, case.id, case.handler, case.preset, data)))
 
     def _answered_case(self, slot: _Slot, request_id: int) -> Case | None:
         """The case of a request this adapter slot already answered, if `request_id` names one."""
@@ -374,9 +403,10 @@ class Session:
         return slot.answered[k] if index == slot.index and 0 <= k < len(slot.answered) else None
 
     def _take_answer(
-        self, slot: _Slot, line: bytes, now: float, report: Report
+        self, slot: _Slot, line: bytes, now: float, answers: list[Answer], report: Report
     ) -> tuple[Verdict, str] | None:
-        """Judge one line; a failure that no single request can be blamed for is returned (CNF-5)."""
+        """Take one line: an answer to a request in flight joins `answers`, to be judged; a failure
+        that no single request can be blamed for is returned (CNF-5)."""
         try:
             parsed = parse_line(line)
         except ProtocolError as error:
@@ -388,9 +418,10 @@ class Session:
             case, sent = flight
             slot.last_answer = now
             slot.answered[request_id // self.settings.jobs] = case
-            report(self._judge(slot, case, parsed, now - sent))
+            answers.append((case, parsed, now - sent))
             return None
         if request_id is not None and (answered := self._answered_case(slot, request_id)) is not None:
+            self._report_answers(slot, answers, report)  # the first answer is reported before its repetition
             self._charge_repeated_answer(slot, request_id, answered, report)
             return None
         reason = f"answer to unknown request id {request_id}"
@@ -400,6 +431,11 @@ class Session:
             except ProtocolError as error:
                 reason = str(error)
         return (Verdict.ERROR, f"protocol violation: {reason}")
+
+    def _report_answers(self, slot: _Slot, answers: list[Answer], report: Report) -> None:
+        for case, message, seconds in answers:
+            report(self._judge(slot, case, message, seconds))
+        answers.clear()
 
     def _judge(self, slot: _Slot, case: Case, message: dict[str, Any], seconds: float) -> CaseResult:
         """The verdict on an answer naming `case`'s request: the schema is checked only when the

@@ -188,12 +188,20 @@ def conform(
         raise HarnessError(f"--adapter: {error}") from error
     if not command:
         raise HarnessError("--adapter: empty command")
+    stop = threading.Event()
+    try:
+        # The adapter starts while the vectors load; its hello is awaited below.
+        run = Session(RunSettings(command, timeout, window, start_timeout), stop, wait_for_hello=False)
+    except AdapterStartError as error:
+        raise HarnessError(f"adapter failed to start: {error}") from error
     try:
         cases = load_vector_set(vectors_dir or shipped_vectors())
     except VectorSetError as error:
+        run.close()
         raise HarnessError(f"unusable vector set: {error}") from error
     selected = select_cases(cases, patterns, handlers, presets)
     if not selected:
+        run.close()
         raise HarnessError("no case matches the given filters")
     console = Console()
     progress = Progress(
@@ -216,8 +224,7 @@ def conform(
                     progress.advance(task)
                 latest[result.case.id] = result
 
-            stop = threading.Event()
-            run = Session(RunSettings(command, timeout, window, start_timeout), stop)
+            run.await_hello()
             run.execute(selected, advance, stop)
             results = [latest[case.id] for case in selected]
     except AdapterStartError as error:
