@@ -40,6 +40,7 @@ from forkspec.conformance.runner import (
     DEFAULT_WINDOW,
     RunSettings,
     Session,
+    StartInterrupted,
 )
 from forkspec.conformance.vectorfile import Case, VectorSet, VectorSetError, load_vector_set
 from forkspec.conformance.verdicts import BAD_VERDICTS, CaseResult, Verdict
@@ -245,10 +246,8 @@ class ProgressDisplay:
 class ConformOptions:
     """Everything `forkspec conform` was asked, after its arguments were checked."""
 
-    command: list[str]
     vector_set: VectorSet
     selected: list[Case]
-    settings: RunSettings
     gate: Gate
     expectations: Expectations | None
     junit_xml: Path | None
@@ -260,11 +259,12 @@ class ConformOptions:
 class Conformance:
     """One `forkspec conform` run: the callback the runner reports to, the reports, the exit code."""
 
-    def __init__(self, options: ConformOptions) -> None:
+    def __init__(self, options: ConformOptions, session: Session, interruption: Interruption) -> None:
         self.options = options
+        self.session = session
         self.tally = reporters.Tally()
-        self.stop = threading.Event()
-        self.interruption = Interruption(self.stop)
+        self.stop = interruption.stop
+        self.interruption = interruption
         self.bad = 0
         self.progress = ProgressDisplay(len(options.selected), options.progress_seconds)
         self.jsonl: reporters.JsonLinesWriter | None = None
@@ -279,34 +279,36 @@ class Conformance:
         """Take one verdict: apply the expectations, count, write, and stop at --max-fail (CNF-11, CNF-14)."""
         if self.options.expectations is not None:
             result = self.options.expectations.apply(result)
+        repeated = result.case.id in self.tally.verdicts
         self.tally.add(result, time.monotonic())
         if self.jsonl is not None:
             self.jsonl.write_case(result)
-        self.progress.advance(self.tally)
+        if not repeated:
+            self.progress.advance(self.tally)
         if result.verdict in BAD_VERDICTS:
             self.bad += 1
             if self.options.max_fail is not None and self.bad >= self.options.max_fail:
                 self.stop.set()
 
     def run(self) -> int:
-        """Run the selected cases and write every report; the exit code (CNF-4)."""
-        options = self.options
-        with self.interruption.installed(), self._jsonl_file() as stream:
+        """Run the selected cases and write every report; the exit code (CNF-4, CNF-15)."""
+        options, session = self.options, self.session
+        with self._jsonl_file() as stream:
             try:
-                session = Session(options.settings, self.stop)
-            except AdapterStartError as error:
-                if self.interruption.signal_name is None:
-                    raise HarnessError(f"adapter failed to start: {error}") from error
+                announced = session.await_hello()
+            except StartInterrupted:
                 click.echo(
                     f"forkspec: interrupted by {self.interruption.signal_name} before the adapter's hello",
                     err=True,
                 )
-                return INTERRUPTED_EXIT_CODES[self.interruption.signal_name]
-            for warning in announcement_warnings(session.capabilities, options.vector_set):
+                return INTERRUPTED_EXIT_CODES[self.interruption.signal_name or "SIGINT"]
+            except AdapterStartError as error:
+                raise HarnessError(f"adapter failed to start: {error}") from error
+            for warning in announcement_warnings(announced, options.vector_set):
                 click.echo(warning, err=True)
             if stream is not None:
                 self.jsonl = reporters.JsonLinesWriter(stream)
-                self.jsonl.write_run(self.identity, session.capabilities)
+                self.jsonl.write_run(self.identity, announced)
             to_send = []
             for case in options.selected:
                 reason = options.expectations.skip_reason(case) if options.expectations is not None else None
@@ -318,7 +320,7 @@ class Conformance:
             with self.progress.shown():
                 session.execute(to_send, self.report, self.stop)
             wall_seconds = time.monotonic() - started
-        return self._finish(session, wall_seconds)
+        return self._finish(wall_seconds)
 
     @contextmanager
     def _jsonl_file(self) -> Iterator[IO[str] | None]:
@@ -332,8 +334,8 @@ class Conformance:
         with stream:
             yield stream
 
-    def _finish(self, session: Session, wall_seconds: float) -> int:
-        options = self.options
+    def _finish(self, wall_seconds: float) -> int:
+        options, session = self.options, self.session
         context = reporters.SummaryContext(
             session.capabilities, self.identity, session.restarts, self.check, self.interruption.signal_name
         )
@@ -534,31 +536,41 @@ def conform(
     unknown = sorted(set(required) - set(HANDLERS))
     if unknown:
         raise _unknown_value("--require", unknown[0], sorted(HANDLERS))
-    command = adapter_command_line(adapter_command)
-    vector_set = load_cases(vectors_dir)
-    if expect_root is not None and expect_root.lower() != vector_set.root_sha256:
-        raise HarnessError(
-            f"vector set {vector_set.path} has root {vector_set.root_sha256}, not the expected {expect_root}"
-        )
-    expectations = None
-    if expectations_file is not None:
+    settings = RunSettings(adapter_command_line(adapter_command), timeout, window, start_timeout, jobs)
+    interruption = Interruption(threading.Event())
+    with interruption.installed():
         try:
-            expectations = Expectations(load_expectations(expectations_file), today)
-        except ExpectationsError as error:
-            raise HarnessError(f"unusable expectation file: {error}") from error
-    options = ConformOptions(
-        command=command,
-        vector_set=vector_set,
-        selected=select_cases(vector_set.cases, patterns, handlers, presets),
-        settings=RunSettings(command, timeout, window, start_timeout, jobs),
-        gate=Gate(frozenset(required), fail_on_skip, strict_expectations),
-        expectations=expectations,
-        junit_xml=junit_xml,
-        jsonl=jsonl,
-        max_fail=1 if exit_first else max_fail,
-        progress_seconds=progress_seconds,
-    )
-    sys.exit(Conformance(options).run())
+            # The adapters start while the vectors load; their hellos are awaited in the run.
+            session = Session(settings, interruption.stop, wait_for_hello=False)
+        except AdapterStartError as error:
+            raise HarnessError(f"adapter failed to start: {error}") from error
+        try:
+            vector_set = load_cases(vectors_dir)
+            if expect_root is not None and expect_root.lower() != vector_set.root_sha256:
+                raise HarnessError(
+                    f"vector set {vector_set.path} has root {vector_set.root_sha256}, "
+                    f"not the expected {expect_root}"
+                )
+            expectations = None
+            if expectations_file is not None:
+                try:
+                    expectations = Expectations(load_expectations(expectations_file), today)
+                except ExpectationsError as error:
+                    raise HarnessError(f"unusable expectation file: {error}") from error
+            options = ConformOptions(
+                vector_set=vector_set,
+                selected=select_cases(vector_set.cases, patterns, handlers, presets),
+                gate=Gate(frozenset(required), fail_on_skip, strict_expectations),
+                expectations=expectations,
+                junit_xml=junit_xml,
+                jsonl=jsonl,
+                max_fail=1 if exit_first else max_fail,
+                progress_seconds=progress_seconds,
+            )
+            code = Conformance(options, session, interruption).run()
+        finally:
+            session.close()
+    sys.exit(code)
 
 
 @click.command("list")
