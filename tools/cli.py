@@ -193,7 +193,7 @@ def conform(
     if not command:
         raise HarnessError("--adapter: empty command")
     try:
-        cases = load_vector_set(vectors_dir or shipped_vectors())
+        cases = load_vector_set(vectors_dir or shipped_vectors()).cases
     except VectorSetError as error:
         raise HarnessError(f"unusable vector set: {error}") from error
     selected = select_cases(cases, patterns, handlers, presets)
