@@ -221,7 +221,7 @@ def _refuse_anchors(data: bytes, where: str) -> None:
         parser.dispose()
 
 
-def _parse_yaml(data: bytes, where: str) -> object:
+def parse_yaml(data: bytes, where: str) -> object:
     _refuse_anchors(data, where)
     try:
         return yaml.load(data, Loader=YamlLoader)
@@ -297,9 +297,10 @@ def _read_manifest(root: Path) -> _Manifest:
     """The manifest, after checking its schema and root hash (VEC-5, VEC-9 steps 3 to 5)."""
     where = str(root / MANIFEST_NAME)
     data = read_set_file(root, MANIFEST_NAME)
-    manifest = _checked(_parse_yaml(data, where), "manifest.json", where)
+    manifest = _checked(parse_yaml(data, where), "manifest.json", where)
     listed = {
-        entry["path"]: (entry["sha256"], entry["cases"], entry["compiled_sha256"]) for entry in manifest["files"]
+        entry["path"]: (entry["sha256"], entry["cases"], entry["compiled_sha256"])
+        for entry in manifest["files"]
     }
     if len(listed) != len(manifest["files"]):
         raise VectorSetError(f"{where}: a file is listed twice")
@@ -325,7 +326,7 @@ def _verified_cases(root: Path, manifest: _Manifest) -> list[Case]:
     for path, (digest, count, compiled_digest) in sorted(manifest.files.items()):
         data = _read_checked(root, path, digest)
         compiled = _read_checked(root, compiled_path(path), compiled_digest)
-        document = _checked(_parse_yaml(data, path), "vector-file.json", path)
+        document = _checked(parse_yaml(data, path), "vector-file.json", path)
         if len(document["cases"]) != count:
             raise VectorSetError(
                 f"{path}: the manifest counts {count} cases, the file has {len(document['cases'])}"
@@ -458,7 +459,9 @@ def load_vector_set(root: Path, *, use_cache: bool = True) -> VectorSet:
         unlisted = sorted(in_set - manifest.listed_paths())
         missing = sorted(manifest.listed_paths() - in_set)
         if unlisted or missing:
-            raise VectorSetError(f"{root}: files not in the manifest {unlisted}, listed but missing {missing}")
+            raise VectorSetError(
+                f"{root}: files not in the manifest {unlisted}, listed but missing {missing}"
+            )
         record = _verification_record(manifest.sha256) if use_cache else None
         if record is not None and _is_recorded(record):
             cases = _compiled_cases(root, manifest)

@@ -143,7 +143,10 @@ def read_set_file(root: Path, relative: str) -> bytes:
             raise VectorSetError(f"{where}: cannot read: {error.strerror}") from error
         try:
             after = os.fstat(fd)
-            if not stat.S_ISREG(after.st_mode) or (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+            if not stat.S_ISREG(after.st_mode) or (after.st_dev, after.st_ino) != (
+                before.st_dev,
+                before.st_ino,
+            ):
                 raise VectorSetError(f"{where}: replaced while being read; try again")
             chunks: list[bytes] = []
             size = 0

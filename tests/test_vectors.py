@@ -38,7 +38,9 @@ def test_committed_vectors_match_the_generator(tmp_path: Path) -> None:
 @pytest.mark.skipif(not hasattr(yaml, "CSafeDumper"), reason="libyaml is not installed")
 def test_libyaml_and_pure_python_dumpers_write_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     with_libyaml = generate_vector_set()
-    pure_python = type("PurePythonDumper", (yaml.SafeDumper,), {"ignore_aliases": vectorfile.YamlDumper.ignore_aliases})
+    pure_python = type(
+        "PurePythonDumper", (yaml.SafeDumper,), {"ignore_aliases": vectorfile.YamlDumper.ignore_aliases}
+    )
     monkeypatch.setattr(vectorfile, "YamlDumper", pure_python)
     assert generate_vector_set() == with_libyaml
 
