@@ -41,18 +41,25 @@ CACHE_ENVIRONMENT_VARIABLE = "FORKSPEC_CACHE_DIR"
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_STRING_TAG = "tag:yaml.org,2002:str"
 
 
 class YamlLoader(_BaseLoader):  # type: ignore[misc]
     """The safe loader (libyaml's when present) that refuses a mapping with a repeated key (VEC-9)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        keys = [self.construct_object(key, deep=True) for key, _ in node.value]
-        repeated = sorted({str(key) for key in keys if keys.count(key) > 1})
-        if repeated:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"repeated key {', '.join(repeated)}", node.start_mark
-            )
+        # Plain string keys with distinct texts cannot repeat: only other keys need constructing first.
+        key_nodes = [key for key, _ in node.value]
+        if not (
+            all(isinstance(key, yaml.ScalarNode) and key.tag == _STRING_TAG for key in key_nodes)
+            and len({key.value for key in key_nodes}) == len(key_nodes)
+        ):
+            keys = [self.construct_object(key, deep=True) for key in key_nodes]
+            repeated = sorted({str(key) for key in keys if keys.count(key) > 1})
+            if repeated:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"repeated key {', '.join(repeated)}", node.start_mark
+                )
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
 
@@ -265,16 +272,24 @@ class _CaseChecker:
         where = f"{path}: case {entry['id']}"
         if entry["handler"] not in HANDLERS:
             raise VectorSetError(f"{where}: unknown handler {entry['handler']!r}")
-        if entry["preset"] not in self.presets:
-            raise VectorSetError(f"{where}: unknown preset {entry['preset']!r}")
+        if entry["preset"] not in self.presets and entry.get("error") != ErrorCode.UNKNOWN_PRESET:
+            raise VectorSetError(
+                f"{where}: unknown preset {entry['preset']!r} in a case that does not expect UNKNOWN_PRESET"
+            )
         case = _case(entry)
         if case_file_path(case) != path:
             raise VectorSetError(f"{where}: belongs in {case_file_path(case)}")
-        # VEC-8: the id names the preset and the handler; VEC-4: input and output follow the handler's schema.
+        # VEC-8: the id names the preset and the handler; VEC-4: input and output follow the handler's
+        # schema, except the input of a case about a broken input (INVALID_INPUT, which must break it)
+        # or about an unknown preset (UNKNOWN_PRESET, resolved before the input is looked at).
         if not case.id.startswith(f"{case.preset}/{case.handler}/"):
             raise VectorSetError(f"{where}: id must start with '<preset>/<handler>/'")
         schema = handler_schema_path(case.handler)
-        _checked(case.input, schema, f"{where}: input", "input")
+        if case.error == ErrorCode.INVALID_INPUT:
+            if first_violation(validator(schema, "input"), case.input) is None:
+                raise VectorSetError(f"{where}: input is valid, but the case expects INVALID_INPUT")
+        elif case.error != ErrorCode.UNKNOWN_PRESET:
+            _checked(case.input, schema, f"{where}: input", "input")
         if case.error is None:
             _checked(case.output, schema, f"{where}: output", "output")
         elif case.error not in self.codes:
