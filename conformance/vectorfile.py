@@ -190,7 +190,10 @@ def render_manifest(vector_files: Mapping[str, bytes], counts: Mapping[str, int]
 
 
 def render_vector_set(cases: Iterable[Case]) -> dict[str, bytes]:
-    """Every file of a vector set, compiled forms and manifest included, as path -> bytes (VEC-1 to VEC-5, VEC-13)."""
+    """Every file of a vector set, compiled forms and manifest included, as path -> bytes.
+
+    Implements: VEC-1 to VEC-5, VEC-13.
+    """
     by_path: dict[str, list[Case]] = {}
     for case in cases:
         by_path.setdefault(case_file_path(case), []).append(case)

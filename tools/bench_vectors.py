@@ -34,10 +34,8 @@ DEFAULT_SIZES = (1_000, 10_000, 100_000)
 
 def synthetic_cases(base: Sequence[Case], count: int) -> list[Case]:
     """`count` cases: the base cases over and over, each copy under its own id."""
-    return [
-        dataclasses.replace(base[index % len(base)], id=f"{base[index % len(base)].id}-copy{index // len(base)}")
-        for index in range(count)
-    ]
+    copies = ((base[index % len(base)], index // len(base)) for index in range(count))
+    return [dataclasses.replace(case, id=f"{case.id}-copy{copy}") for case, copy in copies]
 
 
 def _timed(load: Callable[[], VectorSet]) -> tuple[float, int]:
