@@ -117,7 +117,7 @@ def checkout_vectors(start: Path, explicit: Path | None) -> Path:
             f" and {len(differences) - 3} more" if len(differences) > 3 else ""
         )
         raise CheckoutError(
-            f"the forkspec that runs is not the code of the checkout {checkout} ({shown} differ), so it "
+            f"the forkspec that runs is not the code of the checkout {checkout} (differing: {shown}), so it "
             f"would generate the installed version's vectors; install the checkout for editing with "
             f"'{EDITABLE_INSTALL} {checkout}' and run again"
         )
