@@ -232,6 +232,7 @@ def _refuse_anchors(data: bytes, where: str) -> None:
 
 
 def parse_yaml(data: bytes, where: str) -> object:
+    """The document in `data`, read with the strict loader; any problem is a VectorSetError naming `where`."""
     _refuse_anchors(data, where)
     try:
         return yaml.load(data, Loader=YamlLoader)
@@ -265,7 +266,7 @@ def _case(entry: Mapping[str, Any]) -> Case:
 
 
 class _CaseChecker:
-    """The per-case checks of VEC-9 step 7, with what they look up computed once per load."""
+    """The per-case checks of VEC-9 step 8, with what they look up computed once per load."""
 
     def __init__(self) -> None:
         self.presets = frozenset(preset_names())
@@ -337,7 +338,7 @@ def _read_checked(root: Path, path: str, digest: str) -> bytes:
 
 
 def _verified_cases(root: Path, manifest: _Manifest) -> list[Case]:
-    """Every case, with every check of VEC-9 step 6 and 7 and VEC-13 applied to the YAML."""
+    """Every case, with the checks of VEC-9 steps 7 to 9 applied to the YAML."""
     checker = _CaseChecker()
     cases: list[Case] = []
     seen: set[str] = set()
@@ -355,7 +356,11 @@ def _verified_cases(root: Path, manifest: _Manifest) -> list[Case]:
                 raise VectorSetError(f"{path}: case id {case.id} appears twice")
             seen.add(case.id)
             cases.append(case)
-        if dump_json(document) != compiled:
+        try:
+            canonical = dump_json(document)
+        except (TypeError, ValueError) as error:
+            raise VectorSetError(f"{path}: holds a value that JSON cannot carry: {error}") from error
+        if canonical != compiled:
             raise VectorSetError(
                 f"{compiled_path(path)}: is not the compiled form of {path}; "
                 "regenerate the set with 'forkspec vectors generate'"

@@ -202,6 +202,17 @@ def test_a_manifest_of_the_first_format_is_refused(vector_copy: Path) -> None:
 # VEC-13: the compiled form and the record of verified sets.
 
 
+def test_a_yaml_value_that_json_cannot_carry_is_refused(vector_copy: Path) -> None:
+    # A date in the input of a case about a broken input: the schemas allow it there, JSON cannot hold it.
+    parse = vector_copy / "mainnet/versioning/version_parse.yaml"
+    text = parse.read_text()
+    old = "  input: {version: '1'}\n  error: INVALID_VERSION\n"
+    assert old in text
+    parse.write_text(text.replace(old, "  input: {version: 2026-12-02}\n  error: INVALID_INPUT\n", 1))
+    _refresh_manifest(vector_copy)
+    _refused(vector_copy, "version_parse.yaml: holds a value that JSON cannot carry")
+
+
 def test_a_compiled_form_that_differs_from_its_yaml_is_refused(vector_copy: Path) -> None:
     compiled = vector_copy / vectorfile.compiled_path(COMPARE)
     text = compiled.read_text()
