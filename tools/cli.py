@@ -16,6 +16,8 @@ from pathlib import Path
 import click
 from forkspec import __version__
 from forkspec.conformance.reference_adapter import serve
+from forkspec.conformance.vectorfile import VectorSetError
+from forkspec.tools.checkout import CheckoutError, checkout_vectors
 from forkspec.tools.conform import USAGE_ERROR, HarnessError, conform, list_cases
 from forkspec.tools.generate import (
     NotAVectorSetError,
@@ -54,18 +56,20 @@ def vectors() -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("vectors"),
-    show_default=True,
-    help="Directory to write.",
+    help="Directory to write (default: vectors/ of the checkout you stand in).",
 )
-def generate(out: Path) -> None:
-    """Write the complete vector set and its manifest."""
+def generate(out: Path | None) -> None:
+    """Write the complete vector set, its compiled forms and its manifest (VEC-7, VEC-11, VEC-14)."""
+    try:
+        target = checkout_vectors(Path.cwd(), out)
+    except CheckoutError as error:
+        raise HarnessError(str(error)) from error
     vector_files = generate_vector_set()
     try:
-        write_vector_set(vector_files, out)
-    except (OSError, NotAVectorSetError) as error:
-        raise HarnessError(f"cannot write vectors to {out}: {error}") from error
-    click.echo(f"wrote {len(vector_files)} files to {out}")
+        write_vector_set(vector_files, target)
+    except (OSError, NotAVectorSetError, VectorSetError) as error:
+        raise HarnessError(f"cannot write vectors to {target}: {error}") from error
+    click.echo(f"wrote {len(vector_files)} files to {target}")
 
 
 @vectors.command()
@@ -73,28 +77,28 @@ def generate(out: Path) -> None:
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("vectors"),
-    show_default=True,
-    help="Vector set to check.",
+    help="Vector set to check (default: vectors/ of the checkout you stand in).",
 )
-def check(directory: Path) -> None:
-    """Regenerate into an empty temporary directory and compare, byte for byte."""
-    if not directory.is_dir():
-        raise HarnessError(f"{directory}: no such directory (run from the repository root or pass --dir)")
+def check(directory: Path | None) -> None:
+    """Regenerate into an empty temporary directory and compare, byte for byte (VEC-7, VEC-14)."""
+    try:
+        target = checkout_vectors(Path.cwd(), directory)
+    except CheckoutError as error:
+        raise HarnessError(str(error)) from error
+    if not target.is_dir():
+        raise HarnessError(f"{target}: no such directory (run from the repository root or pass --dir)")
     with tempfile.TemporaryDirectory(prefix="forkspec-vectors-") as scratch:
         write_vector_set(generate_vector_set(), Path(scratch))
         try:
-            problems = vector_set_differences(Path(scratch), directory)
-        except OSError as error:
-            raise HarnessError(f"cannot read {directory}: {error}") from error
+            problems = vector_set_differences(Path(scratch), target)
+        except VectorSetError as error:
+            raise HarnessError(f"cannot check {target}: {error}") from error
     for problem in problems:
         click.echo(problem)
     if problems:
-        click.echo(
-            f"{directory} does not match the generator: run 'forkspec vectors generate --out {directory}'"
-        )
+        click.echo(f"{target} does not match the generator: run 'forkspec vectors generate --out {target}'")
         sys.exit(1)
-    click.echo(f"{directory} matches the generator")
+    click.echo(f"{target} matches the generator")
 
 
 def main() -> None:
