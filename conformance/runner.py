@@ -26,6 +26,7 @@ from forkspec.conformance.adapter_process import (
 from forkspec.conformance.protocol import Capabilities, ProtocolError, decode, run_request
 from forkspec.conformance.vectorfile import Case
 from forkspec.conformance.verdicts import CaseResult, Verdict, judge
+from forkspec.errors import ErrorCode
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_START_TIMEOUT_SECONDS = 30.0
@@ -43,10 +44,14 @@ class RunSettings:
 
 
 def unsupported_reason(case: Case, announced: Capabilities) -> str | None:
-    """Why the adapter cannot run `case` according to its hello, or None (CNF-6)."""
+    """Why the adapter cannot run `case` according to its hello, or None (CNF-6).
+
+    A case that expects UNKNOWN_PRESET names a preset no adapter implements: it is sent to every
+    adapter that implements its handler and features.
+    """
     if case.handler not in announced.handlers:
         return f"handler {case.handler} not implemented"
-    if case.preset not in announced.presets:
+    if case.preset not in announced.presets and case.error != ErrorCode.UNKNOWN_PRESET:
         return f"preset {case.preset} not supported"
     missing = sorted(set(case.features) - announced.features)
     return f"features {', '.join(missing)} not supported" if missing else None

@@ -159,8 +159,10 @@ def _read_case(entry: Mapping[str, Any], path: str) -> Case:
     where = f"{path}: case {entry['id']}"
     if entry["handler"] not in HANDLERS:
         raise VectorSetError(f"{where}: unknown handler {entry['handler']!r}")
-    if entry["preset"] not in preset_names():
-        raise VectorSetError(f"{where}: unknown preset {entry['preset']!r}")
+    if entry["preset"] not in preset_names() and entry.get("error") != ErrorCode.UNKNOWN_PRESET:
+        raise VectorSetError(
+            f"{where}: unknown preset {entry['preset']!r} in a case that does not expect UNKNOWN_PRESET"
+        )
     case = Case(
         id=entry["id"],
         handler=entry["handler"],
@@ -174,11 +176,17 @@ def _read_case(entry: Mapping[str, Any], path: str) -> Case:
     )
     if case_file_path(case) != path:
         raise VectorSetError(f"{where}: belongs in {case_file_path(case)}")
-    # VEC-8: the id names the preset and the handler; VEC-4: input and output follow the handler's schema.
+    # VEC-8: the id names the preset and the handler; VEC-4: input and output follow the handler's
+    # schema, except the input of a case about a broken input (INVALID_INPUT, which must break it)
+    # or about an unknown preset (UNKNOWN_PRESET, resolved before the input is looked at).
     if not case.id.startswith(f"{case.preset}/{case.handler}/"):
         raise VectorSetError(f"{where}: id must start with '<preset>/<handler>/'")
     schema = handler_schema_path(case.handler)
-    _checked(case.input, schema, f"{where}: input", "input")
+    if case.error == ErrorCode.INVALID_INPUT:
+        if first_violation(validator(schema, "input"), case.input) is None:
+            raise VectorSetError(f"{where}: input is valid, but the case expects INVALID_INPUT")
+    elif case.error != ErrorCode.UNKNOWN_PRESET:
+        _checked(case.input, schema, f"{where}: input", "input")
     if case.error is None:
         _checked(case.output, schema, f"{where}: output", "output")
     elif case.error not in ErrorCode.__members__:

@@ -12,7 +12,7 @@ from typing import Any
 
 from forkspec.activation import MAX_PERIODS, UINT32_MAX
 from forkspec.presets import load_preset
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 BIT = 1
 SIGNAL = 0x20000000 | 1 << BIT
@@ -594,6 +594,23 @@ def _signal_checks() -> Iterator[CaseSpec]:
         )
 
 
+def _generic_invalid(preset: str) -> Iterator[CaseSpec]:
+    """INVALID_INPUT and UNKNOWN_PRESET for each handler, from a valid input of each (GEN-6, GEN-7)."""
+    parameters = load_preset(preset)
+    deployment = time_deployment("bip9", parameters.signaling_period, parameters.signaling_threshold)
+    chain = [run(parameters.signaling_period, NO_SIGNAL, START, 1)]
+    yield from generic_invalid_cases("signal_check", {"version": SIGNAL, "bit": BIT}, preset)
+    yield from generic_invalid_cases(
+        "deployment_states",
+        {"deployment": deployment, "chain": chain, "heights": [0, parameters.signaling_period]},
+        preset,
+        ("bip9",),
+    )
+    yield from generic_invalid_cases(
+        "deployment_validity", {"deployment": deployment, "chain": chain}, preset, ("bip9",)
+    )
+
+
 def case_specs() -> Iterator[CaseSpec]:
     """The activation cases."""
     yield from _signal_checks()
@@ -603,3 +620,4 @@ def case_specs() -> Iterator[CaseSpec]:
     yield from _fixed("minimal")
     yield from _bound("minimal")
     yield from _invalid("minimal")
+    yield from _generic_invalid("minimal")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from forkspec.presets import Preset, load_preset, preset_names
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 PROPOSED_AT = 1_700_000_000
 HEIGHT = 100_000
@@ -446,3 +446,15 @@ def case_specs() -> Iterator[CaseSpec]:
     yield from _transitions()
     yield from _proposals()
     yield from _four_weeks()
+    t = Timeline(load_preset("minimal"))
+    yield from generic_invalid_cases(
+        "proposal_lifecycle",
+        {
+            "kind": "hard_fork",
+            "proposed_at": PROPOSED_AT,
+            "specification": True,
+            "auditors": ["audit-firm-a"],
+            "events": t.approved(),
+        },
+        "minimal",
+    )

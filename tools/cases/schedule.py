@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from forkspec.presets import load_preset
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 Json = dict[str, Any]
 START = 1_700_000_000
@@ -212,4 +212,9 @@ def case_specs() -> Iterator[CaseSpec]:
     yield _query("invalid-time-out-of-range", ("SCH-4",), "a negative time", upgrades, chain, 0, -1)
     yield _query(
         "empty-schedule", ("SCH-5",), "a schedule with no upgrade keeps the base version", [], chain, 0, START
+    )
+    yield from generic_invalid_cases(
+        "upgrade_schedule",
+        {"base_version": "1.0.0", "upgrades": upgrades[1:3], "chain": chain, "height": 0, "time": START},
+        "minimal",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 UINT64_MAX = "18446744073709551615"
 UINT64_OVER = "18446744073709551616"
@@ -185,7 +185,7 @@ def case_specs() -> Iterator[CaseSpec]:
     for text, why in OUT_OF_RANGE:
         yield CaseSpec(
             "version_parse",
-            f"range-{_slug(why)}",
+            f"invalid-range-{_slug(why)}",
             ("VER-5",),
             f"out of range: {why}",
             {"version": text},
@@ -248,7 +248,7 @@ def case_specs() -> Iterator[CaseSpec]:
     for old, new, why in DOWNGRADES:
         yield CaseSpec(
             "version_bump",
-            f"downgrade-{_slug(why)}",
+            f"invalid-downgrade-{_slug(why)}",
             ("VER-13",),
             f"downgrade {old} -> {new}: {why}",
             {"old": old, "new": new},
@@ -261,3 +261,6 @@ def case_specs() -> Iterator[CaseSpec]:
             f"an invalid {side} version is rejected",
             {"old": old, "new": new},
         )
+    yield from generic_invalid_cases("version_parse", {"version": "1.2.3"})
+    yield from generic_invalid_cases("version_compare", {"left": "1.0.0", "right": "2.0.0"})
+    yield from generic_invalid_cases("version_bump", {"old": "1.2.3", "new": "1.3.0"})
