@@ -485,6 +485,25 @@ def _run_boundaries(preset: str) -> Iterator[CaseSpec]:
                 [period, 2 * period, 3 * period],
                 preset,
             )
+    for signals, slug in ((threshold, "exactly-threshold"), (threshold - 1, "one-below-threshold")):
+        yield _states(
+            f"first-run-reaches-into-the-signaling-period-{slug}",
+            ("SIG-6", "ACT-4"),
+            f"bip9: the genesis run of signaling blocks runs {signals} blocks into the first counted period",
+            time_deployment("bip9", period, threshold),
+            [run(period + signals, SIGNAL, START), run(2 * period - signals, NO_SIGNAL, START)],
+            [period, 2 * period, 3 * period],
+            preset,
+        )
+    yield _states(
+        "signals-in-the-last-run-of-the-chain",
+        ("SIG-6", "ACT-4", "ACT-7"),
+        "bip9: the counted period is the chain's last run, all signaling, asked at the chain's end",
+        time_deployment("bip9", period, threshold),
+        [run(period, NO_SIGNAL, START), run(period, NO_SIGNAL, START), run(period, SIGNAL, START)],
+        boundaries(3, period),
+        preset,
+    )
     yield _states(
         "bip8-period-boundary-inside-a-run",
         ("SIG-1", "SIG-11", "ACT-4"),
@@ -910,6 +929,18 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
         ),
         ("bip8-start-negative", ("SIG-10",), "a negative start_height", {**bip8, "start_height": -period}),
         (
+            "bip8-start-minus-1",
+            ("SIG-10", "GEN-7"),
+            "start_height -1, one below the range (and not aligned: the range is checked first)",
+            {**bip8, "start_height": -1},
+        ),
+        (
+            "bip8-timeout-minus-1",
+            ("SIG-10", "GEN-7"),
+            "timeout_height -1, one below the range (and not aligned: the range is checked first)",
+            {**bip8, "timeout_height": -1},
+        ),
+        (
             "bip8-start-at-2-32",
             ("SIG-10",),
             "a start_height at 2^32 (a multiple of the period)",
@@ -983,6 +1014,20 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
         ("height-at-2-32", ("ACT-7",), "a height at 2^32", chain, [2**32]),
         ("time-negative", ("ACT-4",), "a run at a negative time", [run(1, NO_SIGNAL, -1)], [0]),
         ("time-at-2-64", ("ACT-4",), "a run at time 2^64", [run(1, NO_SIGNAL, UINT64_MAX + 1)], [0]),
+        (
+            "time-minus-1-stepping-to-0",
+            ("ACT-4", "GEN-7"),
+            "a run from time -1 with step 1: its last block time 0 is in range, its first is not",
+            [run(2, NO_SIGNAL, -1, 1)],
+            [0],
+        ),
+        (
+            "time-decreasing-last-time-exactly-2-64-minus-1",
+            ("ACT-4", "ACT-5"),
+            "a run that starts too early and ends at exactly 2^64-1: only the decrease is wrong",
+            [run(1, NO_SIGNAL, 10), run(2, NO_SIGNAL, 5, UINT64_MAX - 5)],
+            [0],
+        ),
         (
             "time-step-at-2-64",
             ("ACT-4",),

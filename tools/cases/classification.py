@@ -332,6 +332,13 @@ def case_specs() -> Iterator[CaseSpec]:
             "hard_fork",
         ),
         (
+            "hard-fork-total-stake-1",
+            ("CLS-6", "CLS-7"),
+            "the smallest stake there is: one validator with stake 1 supports",
+            _validators((1, True)),
+            "hard_fork",
+        ),
+        (
             "zero-stake-validator",
             ("CLS-7",),
             "a validator with zero stake counts for nothing",

@@ -242,6 +242,15 @@ def case_specs() -> Iterator[CaseSpec]:
         0,
     )
     yield _query(
+        "protocol-version-with-pre-release-and-build",
+        ("SCH-5", "VER-1"),
+        "the version in force keeps its pre-release and build metadata",
+        [dict(at_zero[0], version="1.0.1-rc.1+build.7")],
+        chain,
+        0,
+        START,
+    )
+    yield _query(
         "query-time-at-2-64-minus-1",
         ("SCH-4",),
         "the latest time there is: every timed upgrade is in force",
