@@ -676,13 +676,14 @@ def _bip8_edges(preset: str) -> Iterator[CaseSpec]:
         presets=(preset,),
         features=("bip8",),
     )
-    for method_deployment in (
+    fixed_and_timed: list[Json] = [
         {"method": "always_active"},
         {"method": "never_active"},
         {"method": "height", "activation_height": period},
         time_deployment("speedy_trial", period, threshold),
-    ):
-        method = method_deployment["method"]
+    ]
+    for method_deployment in fixed_and_timed:
+        method = str(method_deployment["method"])
         yield CaseSpec(
             "deployment_validity",
             f"{method.replace('_', '-')}-has-no-mandatory-signaling",
@@ -832,7 +833,7 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
         "timeout_height": 3 * period,
         "lock_in_on_timeout": False,
     }
-    for slug, requirements, description, deployment in (
+    deployment_cases: list[tuple[str, tuple[str, ...], str, Json]] = [
         (
             "bit-29",
             ("SIG-3",),
@@ -964,10 +965,11 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
             "a timeout_height neither aligned nor two periods after the start: alignment is checked first",
             {**bip8, "timeout_height": 2 * period - 1},
         ),
-    ):
+    ]
+    for slug, requirements, description, deployment in deployment_cases:
         yield _states(f"invalid-{slug}", requirements, description, deployment, chain, [0], preset)
     valid = time_deployment("bip9", period, threshold)
-    for slug, requirements, description, bad_chain, heights in (
+    chain_cases: list[tuple[str, tuple[str, ...], str, list[Json], list[int]]] = [
         ("heights-repeated", ("ACT-7",), "a height asked twice", chain, [period, period]),
         ("heights-decreasing", ("ACT-7",), "heights out of order", chain, [period, 0]),
         (
@@ -1077,7 +1079,8 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
             [run((MAX_PERIODS + 1) * period, NO_SIGNAL, START)],
             [0],
         ),
-    ):
+    ]
+    for slug, requirements, description, bad_chain, heights in chain_cases:
         yield _states(f"invalid-{slug}", requirements, description, valid, bad_chain, heights, preset)
 
 
