@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 from forkspec import HANDLERS, ErrorCode, SpecError, run_handler
-from forkspec.conformance.vectorfile import Case
+from forkspec.conformance.vectorfile import Case, load_vector_set
 from forkspec.handlers import handler_schema_path
+from forkspec.presets import preset_names
 from forkspec.schemas import first_violation, validator
+from forkspec.tools.conform import shipped_vectors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,11 +39,8 @@ FUZZ = settings(
 @cache
 def inputs_by_handler() -> dict[str, list[tuple[str, Any]]]:
     """(preset, input) of every shipped case, by handler."""
-    from forkspec.conformance.vectorfile import load_vector_set
-    from forkspec.tools.cli import shipped_vectors
-
     found: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    cases: list[Case] = load_vector_set(shipped_vectors())
+    cases: tuple[Case, ...] = load_vector_set(shipped_vectors()).cases
     for case in cases:
         found[case.handler].append((case.preset, json.loads(json.dumps(case.input))))
     return found
@@ -52,8 +51,8 @@ def test_every_handler_has_inputs_to_mutate() -> None:
 
 
 def assert_contract(name: str, preset: str, data: object) -> None:
-    """The handler's contract on any input: a valid output or a canonical error, and INVALID_INPUT
-    exactly when the input schema rejects the input."""
+    """The handler's contract on any input: a valid output or a canonical error; UNKNOWN_PRESET
+    for an unknown preset, else INVALID_INPUT exactly when the input schema rejects the input."""
     schema = handler_schema_path(name)
     accepted = oracle_accepts(schema, "input", data)
     assert (first_violation(validator(schema, "input"), data) is None) == accepted
@@ -61,10 +60,13 @@ def assert_contract(name: str, preset: str, data: object) -> None:
         output = run_handler(name, preset, data)
     except SpecError as rejection:
         assert rejection.code in ErrorCode
-        assert (rejection.code is ErrorCode.INVALID_INPUT) == (not accepted)
+        if preset not in preset_names():
+            assert rejection.code is ErrorCode.UNKNOWN_PRESET
+        else:
+            assert (rejection.code is ErrorCode.INVALID_INPUT) == (not accepted)
         assert "\n" not in rejection.detail
         return
-    assert accepted
+    assert accepted and preset in preset_names()
     assert first_violation(validator(schema, "output"), output) is None
     assert oracle_accepts(schema, "output", output)
 
