@@ -18,6 +18,7 @@ deadline, so no wait is longer than the nearest timeout or STOP_POLL_SECONDS.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import threading
@@ -207,6 +208,9 @@ class Session:
         self._slots: list[_Slot] = []
         self._capabilities: Capabilities | None = None
         become_subreaper()
+        # However the caller unwinds (an exception, SIGINT, a SystemExit from a SIGTERM handler),
+        # the adapters do not outlive the interpreter (CNF-5).
+        atexit.register(self.close)
         try:
             for index in range(settings.jobs):
                 self._slots.append(_Slot(index, self._start_adapter(), self._hello_deadline()))
@@ -255,6 +259,7 @@ class Session:
 
     def close(self) -> None:
         """Kill every adapter and everything they started (CNF-5)."""
+        atexit.unregister(self.close)
         for slot in self._slots:
             self._retire(slot.adapter)
             slot.phase = _Phase.DONE

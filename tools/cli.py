@@ -196,10 +196,12 @@ def conform(
         raise HarnessError(f"adapter failed to start: {error}") from error
     try:
         cases = load_vector_set(vectors_dir or shipped_vectors())
-    except VectorSetError as error:
+        selected = select_cases(cases, patterns, handlers, presets)
+    except BaseException as error:
         run.close()
-        raise HarnessError(f"unusable vector set: {error}") from error
-    selected = select_cases(cases, patterns, handlers, presets)
+        if isinstance(error, VectorSetError):
+            raise HarnessError(f"unusable vector set: {error}") from error
+        raise
     if not selected:
         run.close()
         raise HarnessError("no case matches the given filters")
