@@ -10,7 +10,7 @@ verdict ERROR or TIMEOUT lands on the case that caused it and on no other (CNF-5
 malformed answer that names a request is charged to that request; a repeated answer to a
 request already reported is reported again, as a correcting ERROR. A stop event ends the run
 within STOP_POLL_SECONDS: nothing more is sent, every adapter is killed, and every case without
-a verdict is reported NOT_RUN (CNF-10).
+a verdict is reported NOT_RUN (CNF-5).
 
 Everything happens on one thread: a `Multiplexer` waits on all adapters' pipes with a
 deadline, so no wait is longer than the nearest timeout or STOP_POLL_SECONDS.
@@ -55,7 +55,7 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_START_TIMEOUT_SECONDS = 30.0
 DEFAULT_WINDOW = 16
 DEFAULT_JOBS = 1
-# The longest the runner waits without looking at the stop event (CNF-10).
+# The longest the runner waits without looking at the stop event (CNF-5).
 STOP_POLL_SECONDS = 0.1
 INTERRUPTED_DETAIL = "not run: the run was interrupted"
 
@@ -77,7 +77,7 @@ class RunSettings:
 
 
 class StartInterrupted(AdapterStartError):
-    """The stop event was set while the session waited for the adapters' hellos (CNF-10)."""
+    """The stop event was set while the session waited for the adapters' hellos (CNF-5)."""
 
 
 def unsupported_reason(case: Case, announced: Capabilities) -> str | None:
@@ -100,7 +100,7 @@ def _named_id(parsed: object) -> int | None:
 
 def is_expected_answer(case: Case, message: dict[str, Any]) -> bool:
     """Whether a parsed answer, already known to be an object naming a request in flight, is
-    exactly the right one: then it is schema-valid and PASS, so the schema check is skipped (CNF-11).
+    exactly the right one: then it is schema-valid and PASS, so the schema check is skipped (CNF-5).
     """
     kind = message.get("type")
     if kind == "result":
@@ -316,7 +316,7 @@ class Session:
 
         A repeated answer to a case already reported is reported again as ERROR, superseding
         the first report (CNF-5). When `stop` is set, nothing more is sent, the adapters are
-        killed and every case without a verdict is reported NOT_RUN (CNF-10).
+        killed and every case without a verdict is reported NOT_RUN (CNF-5).
         """
         pending = _Cases(cases, self.capabilities, report)
         try:
@@ -444,7 +444,7 @@ class Session:
 
     def _judge(self, slot: _Slot, case: Case, message: dict[str, Any], seconds: float) -> CaseResult:
         """The verdict on an answer naming `case`'s request: the schema is checked only when the
-        answer is not exactly the expected one (CNF-11)."""
+        answer is not exactly the expected one (CNF-5)."""
         if is_expected_answer(case, message):
             return CaseResult(case, Verdict.PASS, "", message, seconds)
         try:

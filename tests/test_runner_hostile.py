@@ -2,7 +2,7 @@
 
 Each test drives a mode of `tests/adapters/hostile_adapter.py` through a `Session` and checks
 that the run ends within its timeouts, with bounded memory, with nothing left running, and
-with the verdict each case is due (CNF-5, CNF-10, ADP-15).
+with the verdict each case is due (CNF-5, ADP-15).
 """
 
 from __future__ import annotations
