@@ -137,7 +137,7 @@ def render_vector_set(cases: Iterable[Case]) -> dict[str, bytes]:
     return {**files, MANIFEST_NAME: dump_yaml(manifest, flow_leaves=False)}
 
 
-def _parse_yaml(data: bytes, where: str) -> object:
+def parse_yaml(data: bytes, where: str) -> object:
     try:
         return yaml.load(data, Loader=YamlLoader)
     except yaml.YAMLError as error:
@@ -193,7 +193,7 @@ def _read_manifest(root: Path) -> dict[str, tuple[str, int]]:
         data = (root / MANIFEST_NAME).read_bytes()
     except OSError as error:
         raise VectorSetError(f"{where}: cannot read the manifest: {error.strerror}") from error
-    manifest = _checked(_parse_yaml(data, where), "manifest.json", where)
+    manifest = _checked(parse_yaml(data, where), "manifest.json", where)
     listed = {entry["path"]: (entry["sha256"], entry["cases"]) for entry in manifest["files"]}
     if len(listed) != len(manifest["files"]):
         raise VectorSetError(f"{where}: a file is listed twice")
@@ -211,7 +211,17 @@ def vector_file_paths(root: Path) -> list[str]:
     )
 
 
-def load_vector_set(root: Path) -> list[Case]:
+@dataclass(frozen=True)
+class VectorSet:
+    """A loaded vector set: its cases and its identity."""
+
+    cases: tuple[Case, ...]
+    root_sha256: str
+    version: str
+    path: Path
+
+
+def load_vector_set(root: Path) -> VectorSet:
     """Load and check every case under `root` against the manifest and the schemas (VEC-1 to VEC-9)."""
     if not root.is_dir():
         raise VectorSetError(f"{root}: not a directory")
@@ -231,7 +241,7 @@ def load_vector_set(root: Path) -> list[Case]:
         digest, count = listed[path]
         if sha256_hex(data) != digest:
             raise VectorSetError(f"{root / path}: SHA-256 does not match the manifest")
-        document = _checked(_parse_yaml(data, path), "vector-file.json", path)
+        document = _checked(parse_yaml(data, path), "vector-file.json", path)
         if len(document["cases"]) != count:
             raise VectorSetError(
                 f"{path}: the manifest counts {count} cases, the file has {len(document['cases'])}"
@@ -242,4 +252,4 @@ def load_vector_set(root: Path) -> list[Case]:
                 raise VectorSetError(f"{path}: case id {case.id} appears twice")
             seen.add(case.id)
             cases.append(case)
-    return cases
+    return VectorSet(tuple(cases), root_hash((path, digest) for path, (digest, _) in listed.items()), "1", root)

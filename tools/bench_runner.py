@@ -185,7 +185,7 @@ def evaluate_in_process() -> int:
     from forkspec.handlers import run_handler
 
     passed = 0
-    for index, case in enumerate(load_vector_set(Path(str(files("forkspec.vectors"))))):
+    for index, case in enumerate(load_vector_set(Path(str(files("forkspec.vectors")))).cases):
         started = time.monotonic()
         answer: dict[str, Any]
         try:

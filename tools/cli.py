@@ -1,247 +1,42 @@
-"""The `forkspec` command: conform, adapter, vectors generate, vectors check.
+"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check.
 
-Exit codes (CNF-4): 0 success; 1 a conformance run that failed, errored, timed out or passed
-nothing, or vectors that do not match the generator; 2 a usage or harness error (bad
-arguments, an unusable vector set, an adapter that cannot be started).
+Exit codes (CNF-4): 0 success; 1 a conformance run that does not show conformance, or vectors
+that do not match the generator; 2 a usage or harness error (bad arguments, an unusable vector
+set, an adapter that cannot be started, and any failure of forkspec itself, reported in one
+line); 130 and 143 a run interrupted by SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import math
-import shlex
-import signal
+import os
 import sys
 import tempfile
-import threading
-from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 
 import click
 from forkspec import __version__
-from forkspec.conformance import reporters
-from forkspec.conformance.adapter_process import AdapterStartError
-from forkspec.conformance.reference_adapter import reference_adapter_command, serve
-from forkspec.conformance.runner import (
-    DEFAULT_START_TIMEOUT_SECONDS,
-    DEFAULT_TIMEOUT_SECONDS,
-    DEFAULT_WINDOW,
-    RunSettings,
-    Session,
-)
-from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
-from forkspec.conformance.verdicts import CaseResult, exit_status
+from forkspec.conformance.reference_adapter import serve
+from forkspec.tools.conform import USAGE_ERROR, HarnessError, conform, list_cases
 from forkspec.tools.generate import (
     NotAVectorSetError,
     generate_vector_set,
     vector_set_differences,
     write_vector_set,
 )
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from forkspec.tools.smoke import smoke
 
-USAGE_ERROR = 2
-MAX_TIMEOUT_SECONDS = 3600.0
+INTERRUPTED_EXIT_CODE = 130
 
 
-class HarnessError(click.ClickException):
-    """A usage or harness error: reported in one line, exit code 2."""
-
-    exit_code = USAGE_ERROR
-
-
-def _finite(_context: click.Context, parameter: click.Parameter, value: float) -> float:
-    """Refuse NaN, which passes a range check because it compares false with everything."""
-    if not math.isfinite(value):
-        raise click.BadParameter(f"{value} is not a number of seconds", param=parameter)
-    return value
-
-
-def _exit_on_terminate(_signal: int, _frame: object) -> None:
-    """A terminated run (a cancelled CI job) unwinds normally, so that the adapter is killed too."""
-    sys.exit(USAGE_ERROR)
-
-
-def shipped_vectors() -> Path:
-    """The vector set installed with forkspec."""
-    return Path(str(files("forkspec.vectors")))
-
-
-def select_cases(
-    cases: Sequence[Case], patterns: Sequence[str], handlers: Sequence[str], presets: Sequence[str]
-) -> list[Case]:
-    """The cases matching every given filter (CNF-9).
-
-    A `-k` pattern is a glob if it holds one of `*?[`, a substring otherwise.
-    """
-
-    def matches(case_id: str, pattern: str) -> bool:
-        return (
-            fnmatch.fnmatchcase(case_id, pattern) if any(c in pattern for c in "*?[") else pattern in case_id
-        )
-
-    return [
-        case
-        for case in cases
-        if (not patterns or any(matches(case.id, pattern) for pattern in patterns))
-        and (not handlers or case.handler in handlers)
-        and (not presets or case.preset in presets)
-    ]
-
-
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="forkspec")
 def cli() -> None:
     """forkspec: reference specification, test vectors and conformance runner for protocol upgrades."""
 
 
-@cli.command(
-    epilog="Exit codes: 0 when at least one case passed and none failed, errored or timed out; "
-    "1 otherwise; 2 on a usage or harness error."
-)
-@click.option(
-    "--adapter",
-    "adapter_command",
-    metavar="CMD",
-    help="Adapter command line (default: the built-in reference).",
-)
-@click.option(
-    "--vectors",
-    "vectors_dir",
-    type=click.Path(path_type=Path),
-    help="Vector set directory (default: the shipped vectors).",
-)
-@click.option(
-    "-k",
-    "patterns",
-    multiple=True,
-    metavar="PATTERN",
-    help="Only cases whose id contains PATTERN (or matches it as a glob); repeatable.",
-)
-@click.option(
-    "--handler",
-    "handlers",
-    multiple=True,
-    metavar="NAME",
-    help="Only cases of this handler; repeatable.",
-)
-@click.option(
-    "--preset",
-    "presets",
-    multiple=True,
-    metavar="NAME",
-    help="Only cases of this preset; repeatable.",
-)
-@click.option(
-    "--junit-xml",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a JUnit XML report here.",
-)
-@click.option(
-    "--jsonl",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write one JSON line per case here.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
-    callback=_finite,
-    default=DEFAULT_TIMEOUT_SECONDS,
-    show_default=True,
-    help="Seconds an adapter may stay silent on a case.",
-)
-@click.option(
-    "--start-timeout",
-    type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
-    callback=_finite,
-    default=DEFAULT_START_TIMEOUT_SECONDS,
-    show_default=True,
-    help="Seconds an adapter may take to answer the hello.",
-)
-@click.option(
-    "--window",
-    type=click.IntRange(min=1, max=1024),
-    default=DEFAULT_WINDOW,
-    show_default=True,
-    help="Requests in flight at once.",
-)
-def conform(
-    adapter_command: str | None,
-    vectors_dir: Path | None,
-    patterns: tuple[str, ...],
-    handlers: tuple[str, ...],
-    presets: tuple[str, ...],
-    junit_xml: Path | None,
-    jsonl: Path | None,
-    timeout: float,
-    start_timeout: float,
-    window: int,
-) -> None:
-    """Run the vectors against an adapter and print a verdict per case."""
-    for report in (junit_xml, jsonl):
-        if report is not None and not report.parent.is_dir():
-            raise HarnessError(f"cannot write a report to {report}: {report.parent} is not a directory")
-    try:
-        command = shlex.split(adapter_command) if adapter_command is not None else reference_adapter_command()
-    except ValueError as error:
-        raise HarnessError(f"--adapter: {error}") from error
-    if not command:
-        raise HarnessError("--adapter: empty command")
-    stop = threading.Event()
-    try:
-        # The adapter starts while the vectors load; its hello is awaited below.
-        run = Session(RunSettings(command, timeout, window, start_timeout), stop, wait_for_hello=False)
-    except AdapterStartError as error:
-        raise HarnessError(f"adapter failed to start: {error}") from error
-    try:
-        cases = load_vector_set(vectors_dir or shipped_vectors())
-        selected = select_cases(cases, patterns, handlers, presets)
-    except BaseException as error:
-        run.close()
-        if isinstance(error, VectorSetError):
-            raise HarnessError(f"unusable vector set: {error}") from error
-        raise
-    if not selected:
-        run.close()
-        raise HarnessError("no case matches the given filters")
-    console = Console()
-    progress = Progress(
-        TextColumn("conformance"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    try:
-        with progress:
-            task = progress.add_task("cases", total=len(selected))
-
-            latest: dict[str, CaseResult] = {}
-
-            def advance(result: CaseResult) -> None:
-                # A second report for a case supersedes the first (CNF-5).
-                if result.case.id not in latest:
-                    progress.advance(task)
-                latest[result.case.id] = result
-
-            run.await_hello()
-            run.execute(selected, advance, stop)
-            results = [latest[case.id] for case in selected]
-    except AdapterStartError as error:
-        raise HarnessError(f"adapter failed to start: {error}") from error
-    reporters.print_summary(console, results, run.capabilities)
-    if run.restarts:
-        console.print(f"the adapter was restarted {run.restarts} time(s)")
-    try:
-        if junit_xml:
-            reporters.write_junit(junit_xml, results, run.capabilities)
-        if jsonl:
-            reporters.write_jsonl(jsonl, results)
-    except OSError as error:
-        raise HarnessError(f"cannot write a report: {error}") from error
-    sys.exit(exit_status(results))
+cli.add_command(conform)
+cli.add_command(smoke)
+cli.add_command(list_cases)
 
 
 @cli.command()
@@ -303,9 +98,29 @@ def check(directory: Path) -> None:
 
 
 def main() -> None:
-    """The console script."""
-    signal.signal(signal.SIGTERM, _exit_on_terminate)
-    cli()
+    """The console script: every failure of forkspec itself is one line and exit code 2 (CNF-4)."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("forkspec: interrupted", err=True)
+        sys.exit(INTERRUPTED_EXIT_CODE)
+    except BrokenPipeError:
+        # The reader of our output went away (`forkspec list | head`): nothing is left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(USAGE_ERROR)
+    except Exception as error:
+        if os.environ.get("FORKSPEC_TRACEBACK"):
+            raise
+        click.echo(
+            f"forkspec: internal error: {type(error).__name__}: {error} "
+            "(a bug in forkspec; FORKSPEC_TRACEBACK=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(USAGE_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
