@@ -201,6 +201,8 @@ class Session:
     def __init__(
         self, settings: RunSettings, stop: threading.Event | None = None, *, wait_for_hello: bool = True
     ) -> None:
+        if settings.jobs < 1 or settings.window < 1:
+            raise ValueError(f"jobs and window must be at least 1, not {settings.jobs} and {settings.window}")
         self.settings = settings
         self.restarts = 0
         self._stop = stop if stop is not None else threading.Event()
