@@ -7,11 +7,13 @@ import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import pytest
 from forkspec.conformance import reporters
 from forkspec.conformance.protocol import Capabilities
 from forkspec.conformance.vectorfile import Case
 from forkspec.conformance.verdicts import CaseResult, Verdict, judge
 from forkspec.handlers import HANDLERS
+from forkspec.tools.conform import Gate, gate_failures
 from rich.console import Console
 
 ANNOUNCED = Capabilities("client", "1.0", frozenset(HANDLERS), frozenset({"mainnet"}), frozenset())
@@ -144,3 +146,29 @@ def test_plain_progress_prints_a_line_only_when_the_interval_has_passed() -> Non
     progress.advance(tally)
     assert stream.getvalue().startswith("forkspec: 2/3 cases in ")
     assert "PASS 1" in stream.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "reasons"),
+    [
+        ([Verdict.PASS, Verdict.SKIP], []),
+        ([Verdict.PASS, Verdict.XFAIL], []),
+        ([Verdict.XPASS], []),
+        ([Verdict.PASS, Verdict.FAIL], ["1 case(s) failed, errored or timed out"]),
+        ([Verdict.PASS, Verdict.ERROR], ["1 case(s) failed, errored or timed out"]),
+        ([Verdict.PASS, Verdict.TIMEOUT], ["1 case(s) failed, errored or timed out"]),
+        ([Verdict.SKIP, Verdict.SKIP], ["no case passed"]),
+        ([Verdict.XFAIL], ["no case passed"]),
+        ([], ["no case passed"]),
+    ],
+)
+def test_the_gate_fails_on_bad_verdicts_and_on_nothing_passed(
+    verdicts: list[Verdict], reasons: list[str]
+) -> None:
+    tally = reporters.Tally()
+    cases = [
+        make_case("version_compare", f"case-{number}", output={"order": 0}) for number in range(len(verdicts))
+    ]
+    for case, verdict in zip(cases, verdicts, strict=True):
+        tally.add(CaseResult(case, verdict), 1.0)
+    assert gate_failures(tally, cases, Gate(), ANNOUNCED, None) == reasons
