@@ -162,6 +162,7 @@ class _Cases:
         self._announced = announced
         self._report = report
         self._held: deque[Case] = deque()
+        self._reasons: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
         self.exhausted = False
 
     def take(self) -> Case | None:
@@ -169,7 +170,10 @@ class _Cases:
         if self._held:
             return self._held.popleft()
         for case in self._iterator:
-            reason = unsupported_reason(case, self._announced)
+            need = (case.handler, case.preset, case.features)  # all the reason depends on
+            if need not in self._reasons:
+                self._reasons[need] = unsupported_reason(case, self._announced)
+            reason = self._reasons[need]
             if reason is None:
                 return case
             self._report(CaseResult(case, Verdict.SKIP, reason))

@@ -266,17 +266,22 @@ def main() -> int:
     print("3. harness overhead on the shipped suite, whole processes, paired")
     conform = [sys.executable, "-m", "forkspec.tools.cli", "conform"]
     in_process = [sys.executable, "-m", "forkspec.tools.bench_runner", "--in-process"]
+    parallel = [*conform, "-j", "2"]
     timed(conform)  # warm the file cache once
-    conform_times, in_process_times, overheads = [], [], []
+    times: dict[str, list[float]] = {"conform": [], "conform -j 2": [], "in-process": []}
+    overheads: dict[str, list[float]] = {"conform": [], "conform -j 2": []}
     for _ in range(arguments.repetitions):
-        through_runner, alone = timed(conform), timed(in_process)
-        conform_times.append(through_runner)
-        in_process_times.append(alone)
-        overheads.append(through_runner / alone)
+        alone = timed(in_process)
+        times["in-process"].append(alone)
+        for name, command in (("conform", conform), ("conform -j 2", parallel)):
+            times[name].append(timed(command))
+            overheads[name].append(times[name][-1] / alone)
     seconds = lambda value: f"{value:.3f} s"  # noqa: E731
-    print(f"   forkspec conform        {spread(conform_times, seconds)}")
-    print(f"   in-process              {spread(in_process_times, seconds)}")
-    print(f"   conform / in-process    {spread(overheads, lambda value: f'{value:.2f}x')}  (target <= 1.2x)")
+    for name, values in times.items():
+        print(f"   {name:<28}{spread(values, seconds)}")
+    for name, values in overheads.items():
+        ratios = spread(values, lambda value: f"{value:.2f}x")
+        print(f"   {name + ' / in-process':<28}{ratios}  (target <= 1.2x)")
     print(f"   (os.cpu_count() = {os.cpu_count()})")
     return 0
 
