@@ -19,13 +19,13 @@ the machine goes on with the next event (HFC-3).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from forkspec.activation import UINT32_MAX
 from forkspec.classification import UpgradeKind, Validator, tally_support
-from forkspec.errors import ErrorCode, SpecError, check_range, ensure
+from forkspec.errors import ErrorCode, SpecError, check_range, ensure, reject
 from forkspec.presets import Preset
 from forkspec.versioning import UINT64_MAX
 
@@ -152,6 +152,10 @@ class Proposal:
     activation_height: int = 0
 
 
+# What an accepted event changes in a proposal, by field name.
+Changes = dict[str, Any]
+
+
 def _check_time(value: int, name: str) -> None:
     check_range(value, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, name)
 
@@ -185,28 +189,26 @@ def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     Implements: HFC-3, HFC-16, HFC-17.
     """
     _check_time(event.at, "at")
-    ensure(
-        event.at >= proposal.last_event_at,
-        ErrorCode.EVENT_TIME_REGRESSION,
-        f"event at {event.at} precedes the last accepted event at {proposal.last_event_at}",
-    )
-    ensure(
-        proposal.state in LEGAL_IN[event.type],
-        ErrorCode.ILLEGAL_TRANSITION,
-        f"{event.type} is not allowed in state {proposal.state}",
-    )
-    advanced = replace(proposal, last_event_at=event.at)
+    # The details are built only on rejection: these checks run once per event (GEN-8).
+    if event.at < proposal.last_event_at:
+        reject(
+            ErrorCode.EVENT_TIME_REGRESSION,
+            f"event at {event.at} precedes the last accepted event at {proposal.last_event_at}",
+        )
+    if proposal.state not in LEGAL_IN[event.type]:
+        reject(ErrorCode.ILLEGAL_TRANSITION, f"{event.type} is not allowed in state {proposal.state}")
+    changes: Changes
     match event.type:
         case EventType.ATTACH_AUDIT:
-            return replace(advanced, auditors=_with_auditors(proposal.auditors, (event.auditor,)))
+            changes = {"auditors": _with_auditors(proposal.auditors, (event.auditor,))}
         case EventType.OPEN_VOTING:
-            return _open_voting(advanced, event, preset)
+            changes = _open_voting(proposal, event, preset)
         case EventType.VOTE:
-            return _vote(advanced, event, preset)
+            changes = _vote(proposal, event, preset)
         case EventType.CLOSE_VOTING:
-            return _close_voting(advanced, event, preset)
+            changes = _close_voting(proposal, event, preset)
         case EventType.SCHEDULE:
-            return _schedule(advanced, event, preset)
+            changes = _schedule(proposal, event, preset)
         case EventType.ACTIVATE:
             # HFC-17: judged by the height alone, at any time from the scheduling on.
             _check_height(event.height, "height")
@@ -215,11 +217,13 @@ def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
                 ErrorCode.ACTIVATION_HEIGHT_NOT_REACHED,
                 f"height {event.height} is below the scheduled {proposal.activation_height}",
             )
-            return replace(advanced, state=ProposalState.ACTIVE)
+            changes = {"state": ProposalState.ACTIVE}
         case EventType.WITHDRAW:
-            return replace(advanced, state=ProposalState.WITHDRAWN)
+            changes = {"state": ProposalState.WITHDRAWN}
         case EventType.EXPIRE:
-            return _expire(advanced, event, preset)
+            changes = _expire(proposal, event, preset)
+    # One new record per event: `dataclasses.replace` would cost several times as much.
+    return Proposal(**{**vars(proposal), "last_event_at": event.at, **changes})
 
 
 def _voting_closes_at(proposal: Proposal, preset: Preset) -> int:
@@ -233,7 +237,7 @@ def _schedule_deadline(proposal: Proposal, preset: Preset) -> int:
     return _voting_closes_at(proposal, preset) + preset.schedule_window_seconds
 
 
-def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     """HFC-5, HFC-6: audits attached, review long enough and not too long, a valid validator set."""
     ensure(len(proposal.auditors) > 0, ErrorCode.MISSING_AUDIT, "voting needs at least one security audit")
     elapsed = event.at - proposal.review_opened_at
@@ -248,31 +252,28 @@ def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
         f"review lasted {elapsed} s, more than {preset.review_max_seconds} s",
     )
     tally_support(proposal.kind, event.validators, preset)
-    return replace(
-        proposal,
-        state=ProposalState.VOTING,
-        stakes={validator.id: validator.stake for validator in event.validators},
-        voting_opened_at=event.at,
-        votes=Roll(),
-    )
+    return {
+        "state": ProposalState.VOTING,
+        "stakes": {validator.id: validator.stake for validator in event.validators},
+        "voting_opened_at": event.at,
+        "votes": Roll(),
+    }
 
 
-def _vote(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+def _vote(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     """HFC-7: inside the window, by a validator of the set, once."""
     closes_at = _voting_closes_at(proposal, preset)
-    ensure(event.at < closes_at, ErrorCode.VOTE_AFTER_WINDOW, f"voting closed at {closes_at}")
-    ensure(
-        event.validator in proposal.stakes,
-        ErrorCode.UNKNOWN_VALIDATOR,
-        f"{event.validator!r} is not in the validator set",
-    )
-    ensure(
-        event.validator not in proposal.votes, ErrorCode.DUPLICATE_VOTE, f"{event.validator!r} already voted"
-    )
-    return replace(proposal, votes=proposal.votes.entered(event.validator, event.approve))
+    # The details are built only on rejection: a lifecycle may hold a vote per validator (GEN-8).
+    if event.at >= closes_at:
+        reject(ErrorCode.VOTE_AFTER_WINDOW, f"voting closed at {closes_at}")
+    if event.validator not in proposal.stakes:
+        reject(ErrorCode.UNKNOWN_VALIDATOR, f"{event.validator!r} is not in the validator set")
+    if event.validator in proposal.votes:
+        reject(ErrorCode.DUPLICATE_VOTE, f"{event.validator!r} already voted")
+    return {"votes": proposal.votes.entered(event.validator, event.approve)}
 
 
-def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     """HFC-8, HFC-14: after the window, approved when the approving stake meets the kind's threshold.
 
     A vote closed only after the scheduling deadline is EXPIRED whatever its tally, the same
@@ -281,16 +282,16 @@ def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     closes_at = _voting_closes_at(proposal, preset)
     ensure(event.at >= closes_at, ErrorCode.VOTING_STILL_OPEN, f"voting is open until {closes_at}")
     if event.at > _schedule_deadline(proposal, preset):
-        return replace(proposal, state=ProposalState.EXPIRED)
+        return {"state": ProposalState.EXPIRED}
     ballots = [
         Validator(name, stake, proposal.votes.get(name, False)) for name, stake in proposal.stakes.items()
     ]
     if not tally_support(proposal.kind, ballots, preset).met:
-        return replace(proposal, state=ProposalState.REJECTED)
-    return replace(proposal, state=ProposalState.APPROVED)
+        return {"state": ProposalState.REJECTED}
+    return {"state": ProposalState.APPROVED}
 
 
-def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     """HFC-9, HFC-10: within the schedule window, at least the minimum lead ahead."""
     deadline = _schedule_deadline(proposal, preset)
     ensure(event.at <= deadline, ErrorCode.SCHEDULE_WINDOW_PASSED, f"scheduling was due by {deadline}")
@@ -301,10 +302,10 @@ def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
         ErrorCode.ACTIVATION_TOO_SOON,
         f"activation must be {preset.min_activation_lead_blocks} or more blocks after {event.current_height}",
     )
-    return replace(proposal, state=ProposalState.SCHEDULED, activation_height=event.activation_height)
+    return {"state": ProposalState.SCHEDULED, "activation_height": event.activation_height}
 
 
-def _expire(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
+def _expire(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     """HFC-12: a review, a vote or an approval whose deadline has passed with nothing done."""
     deadline = (
         proposal.review_opened_at + preset.review_max_seconds
@@ -312,7 +313,7 @@ def _expire(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
         else _schedule_deadline(proposal, preset)
     )
     ensure(event.at > deadline, ErrorCode.DEADLINE_NOT_REACHED, f"the deadline {deadline} has not passed")
-    return replace(proposal, state=ProposalState.EXPIRED)
+    return {"state": ProposalState.EXPIRED}
 
 
 @dataclass(frozen=True)
