@@ -37,6 +37,7 @@ from forkspec.tools.generate import (
     vector_set_differences,
     write_vector_set,
 )
+from forkspec.tools.mutate import mutate
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -288,6 +289,9 @@ def check(directory: Path) -> None:
         )
         sys.exit(1)
     click.echo(f"{directory} matches the generator")
+
+
+cli.add_command(mutate)
 
 
 def main() -> None:
