@@ -37,7 +37,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
 from importlib import import_module
@@ -214,6 +214,7 @@ NON_COMMUTATIVE = (ast.Sub, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.LShift,
 LOGGING_NAMES = frozenset({"print", "logging", "logger", "log", "warnings"})
 
 Path_ = tuple[tuple[str, int | None], ...]
+MutantKey = tuple[str, str, str, str, str, int]
 
 
 @dataclass(frozen=True)
@@ -357,11 +358,20 @@ class Mutant:
     mutated: str
     path: Path_ = field(repr=False, compare=False)
     replacement: ast.AST = field(repr=False, compare=False)
+    # The same change can appear twice in a function (`return None` in two places): counted in
+    # source order, from 1.
+    occurrence: int = 1
 
     @property
-    def key(self) -> tuple[str, str, str, str, str]:
+    def key(self) -> MutantKey:
         """What identifies the mutant across edits elsewhere: no line number."""
-        return (self.module, self.function, self.operator.value, self.original, self.mutated)
+        return (self.module, self.function, self.operator.value, self.original, self.mutated, self.occurrence)
+
+    @property
+    def where(self) -> str:
+        """The operator and the function, with the occurrence when the same change appears again."""
+        again = f", occurrence {self.occurrence}" if self.occurrence > 1 else ""
+        return f"{self.operator} in {self.function}{again}"
 
     @property
     def diff(self) -> str:
@@ -411,7 +421,12 @@ class MutantGenerator:
         """Every mutant of the module."""
         for index, statement in enumerate(self.tree.body):
             self._module_statement(statement, (("body", index),))
-        return self.mutants
+        seen = Counter[MutantKey]()
+        numbered = []
+        for mutant in self.mutants:
+            seen[mutant.key] += 1
+            numbered.append(replace(mutant, occurrence=seen[mutant.key]))
+        return numbered
 
     # Recording -------------------------------------------------------------------------------
 
@@ -982,6 +997,7 @@ class EquivalentsError(Exception):
 
 
 EQUIVALENT_FIELDS = ("module", "function", "operator", "original", "mutated", "reason")
+OPTIONAL_EQUIVALENT_FIELDS = ("occurrence",)
 
 
 @dataclass(frozen=True)
@@ -994,15 +1010,17 @@ class Equivalent:
     original: str
     mutated: str
     reason: str
+    occurrence: int = 1
 
     @property
-    def key(self) -> tuple[str, str, str, str, str]:
-        """The key of the mutants this entry matches (Mutant.key)."""
-        return (self.module, self.function, self.operator, self.original, self.mutated)
+    def key(self) -> MutantKey:
+        """The key of the mutant this entry matches (Mutant.key)."""
+        return (self.module, self.function, self.operator, self.original, self.mutated, self.occurrence)
 
     def describe(self) -> str:
         """One line naming the entry."""
-        return f"{self.module}.py {self.function} [{self.operator}]: {self.original}  ->  {self.mutated}"
+        where = f"{self.function}, occurrence {self.occurrence}" if self.occurrence > 1 else self.function
+        return f"{self.module}.py [{self.operator} in {where}]: {self.original}  ->  {self.mutated}"
 
 
 def default_equivalents_path() -> Path:
@@ -1024,18 +1042,26 @@ def load_equivalents(path: Path) -> list[Equivalent]:
         raise EquivalentsError(f"{path}: expected exactly the keys format and equivalents (a list)")
     entries = []
     for number, entry in enumerate(document["equivalents"], start=1):
-        if not isinstance(entry, dict) or set(entry) != set(EQUIVALENT_FIELDS):
+        where = f"{path}: entry {number}"
+        if (
+            not isinstance(entry, dict)
+            or not set(EQUIVALENT_FIELDS) <= set(entry)
+            or not set(entry) <= {*EQUIVALENT_FIELDS, *OPTIONAL_EQUIVALENT_FIELDS}
+        ):
             raise EquivalentsError(
-                f"{path}: entry {number} must have exactly the keys {', '.join(EQUIVALENT_FIELDS)}"
+                f"{where} must have the keys {', '.join(EQUIVALENT_FIELDS)} and may have occurrence"
             )
         if not all(isinstance(entry[name], str) and entry[name].strip() for name in EQUIVALENT_FIELDS):
-            raise EquivalentsError(f"{path}: entry {number}: every value must be a non-empty string")
+            raise EquivalentsError(f"{where}: {', '.join(EQUIVALENT_FIELDS)} must be non-empty strings")
+        occurrence = entry.get("occurrence", 1)
+        if type(occurrence) is not int or occurrence < 1:
+            raise EquivalentsError(f"{where}: occurrence must be an integer of at least 1")
         if entry["operator"] not in Operator.__members__.values():
-            raise EquivalentsError(f"{path}: entry {number}: unknown operator {entry['operator']!r}")
-        entries.append(Equivalent(**{name: entry[name] for name in EQUIVALENT_FIELDS}))
-    repeated = [key for key, count in Counter(entry.key for entry in entries).items() if count > 1]
-    if repeated:
-        raise EquivalentsError(f"{path}: an entry is listed twice: {' '.join(repeated[0])}")
+            raise EquivalentsError(f"{where}: unknown operator {entry['operator']!r}")
+        entries.append(Equivalent(**{name: entry[name] for name in EQUIVALENT_FIELDS}, occurrence=occurrence))
+    repeated_keys = [key for key, count in Counter(entry.key for entry in entries).items() if count > 1]
+    if repeated_keys:
+        raise EquivalentsError(f"{path}: a mutant is listed twice: {repeated_keys[0]}")
     return entries
 
 
@@ -1163,6 +1189,7 @@ class Report:
                 {
                     "module": result.mutant.module,
                     "function": result.mutant.function,
+                    "occurrence": result.mutant.occurrence,
                     "operator": result.mutant.operator.value,
                     "line": result.mutant.line,
                     "original": result.mutant.original,
@@ -1174,7 +1201,10 @@ class Report:
                 for result in self.results
             ],
             "stale_equivalents": [
-                {**{name: getattr(stale.entry, name) for name in EQUIVALENT_FIELDS}, "why": stale.why}
+                {
+                    **{name: getattr(stale.entry, name) for name in (*EQUIVALENT_FIELDS, "occurrence")},
+                    "why": stale.why,
+                }
                 for stale in self.stale
             ],
         }
@@ -1214,10 +1244,7 @@ def render_report(report: Report) -> str:
         )
     survivors = report.with_outcome(Outcome.SURVIVED)
     lines.append(f"survivors ({len(survivors)}):" if survivors else "no survivors")
-    lines.extend(
-        f"  {r.mutant.diff}    [{r.mutant.operator} in {r.mutant.function}{r.detail and '; ' + r.detail}]"
-        for r in survivors
-    )
+    lines.extend(f"  {r.mutant.diff}    [{r.mutant.where}{r.detail and '; ' + r.detail}]" for r in survivors)
     equivalents = report.with_outcome(Outcome.EQUIVALENT)
     if equivalents:
         lines.append(f"equivalent, not scored ({len(equivalents)}):")
@@ -1247,6 +1274,37 @@ class RunOptions:
     workers: int = DEFAULT_WORKERS
     timeout: float | None = None
     min_score_bps: int = GATE_MIN_SCORE_BPS
+    all_cases: bool = False
+
+
+def match_equivalents(
+    results: Sequence[MutantResult],
+    generated: Sequence[Mutant],
+    equivalents: Sequence[Equivalent],
+    modules: Sequence[str],
+) -> tuple[list[MutantResult], list[StaleEntry]]:
+    """Mark the survivors that the equivalents list, and find the entries that are stale.
+
+    An entry of a mutated module is stale when it matches no generated mutant (the code has
+    changed) or when its mutant was detected (it was not equivalent after all).
+    """
+    by_key = {entry.key: entry for entry in equivalents}
+    marked = []
+    for result in results:
+        entry = by_key.get(result.mutant.key)
+        if entry is not None and result.outcome is Outcome.SURVIVED:
+            result = MutantResult(result.mutant, Outcome.EQUIVALENT, entry.reason, result.cases_run)
+        marked.append(result)
+    generated_keys = {mutant.key for mutant in generated}
+    detected_keys = {result.mutant.key for result in marked if result.outcome in DETECTED}
+    stale = [
+        StaleEntry(
+            entry, "matches no mutant" if entry.key not in generated_keys else "its mutant was detected"
+        )
+        for entry in equivalents
+        if entry.module in modules and (entry.key not in generated_keys or entry.key in detected_keys)
+    ]
+    return marked, stale
 
 
 def _caches_of(modules: Iterable[ModuleType]) -> list[Callable[[], None]]:
@@ -1326,7 +1384,10 @@ def run_mutation(options: RunOptions, progress: Callable[[str], None] = lambda _
     full_run = max((identity.value["seconds"] for identity in identity_results), default=0.0)
     budget = options.timeout or max(BUDGET_FLOOR_SECONDS, BUDGET_FACTOR * full_run)
 
-    selections = [_select_cases(mutant, coverage, import_time[mutant.module]) for mutant in chosen]
+    selections = [
+        None if options.all_cases else _select_cases(mutant, coverage, import_time[mutant.module])
+        for mutant in chosen
+    ]
     indices = [list(range(len(cases))) if selection is None else selection for selection in selections]
     to_run = [position for position, selected in enumerate(indices) if selected]
     results: dict[int, MutantResult] = {}
@@ -1368,21 +1429,9 @@ def run_mutation(options: RunOptions, progress: Callable[[str], None] = lambda _
     ]
     run_forked(jobs, options.workers, [budget] * len(jobs), record)
 
-    by_key = {entry.key: entry for entry in equivalents}
-    ordered = []
-    for position in range(len(chosen)):
-        result = results[position]
-        entry = by_key.get(result.mutant.key)
-        if entry is not None and result.outcome is Outcome.SURVIVED:
-            result = MutantResult(result.mutant, Outcome.EQUIVALENT, entry.reason, result.cases_run)
-        ordered.append(result)
-    generated_keys = {mutant.key for mutant in generated}
-    killed_keys = {result.mutant.key for result in ordered if result.outcome in DETECTED}
-    stale = [
-        StaleEntry(entry, "matches no mutant" if entry.key not in generated_keys else "its mutant was killed")
-        for entry in equivalents
-        if entry.module in options.modules and (entry.key not in generated_keys or entry.key in killed_keys)
-    ]
+    ordered, stale = match_equivalents(
+        [results[position] for position in range(len(chosen))], generated, equivalents, options.modules
+    )
     return Report(
         modules=options.modules,
         cases=len(cases),
@@ -1482,6 +1531,11 @@ def _modules(_context: click.Context, parameter: click.Parameter, value: tuple[s
     help="Known equivalent mutants (default: the mutation-equivalents.yaml shipped with the tools).",
 )
 @click.option(
+    "--all-cases",
+    is_flag=True,
+    help="Run every case for every mutant, not only the cases that reach it (slower; checks the selection).",
+)
+@click.option(
     "--json",
     "json_path",
     type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
@@ -1496,6 +1550,7 @@ def mutate(
     min_score: int,
     vectors_dir: Path | None,
     equivalents: Path | None,
+    all_cases: bool,
     json_path: Path | None,
 ) -> None:
     """Mutate the reference's decision code and run every mutant against the vectors."""
@@ -1508,6 +1563,7 @@ def mutate(
         workers=workers,
         timeout=timeout,
         min_score_bps=min_score,
+        all_cases=all_cases,
     )
     try:
         report = run_mutation(options, progress=lambda line: click.echo(line, err=True))
