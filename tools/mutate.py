@@ -75,6 +75,7 @@ HELPER_MODULES = ("forkspec.errors", "forkspec.logic")
 NOT_REFERENCE = ("forkspec.conformance", "forkspec.tools", "forkspec.spec", "forkspec.vectors")
 MODULE_SCOPE = "<module>"
 DISPLAY_WIDTH = 100
+ELIDED = ast.Constant(value=...)
 
 EQUIVALENTS_FORMAT = "forkspec-mutation-equivalents/1"
 REPORT_FORMAT = "forkspec-mutation-report/1"
@@ -147,18 +148,18 @@ class ReferenceSource:
         imports = {name: frozenset(_imported_modules(name, tree, trees)) for name, tree in trees.items()}
         return cls(trees, paths, imports)
 
-    def reexecution_order(self, name: str) -> list[str]:
-        """`name`, then every module that imports it directly or not, each after what it imports."""
-        dependents = {name}
+    def reexecution_order(self, *names: str) -> list[str]:
+        """`names` and every module that imports one of them directly or not, each after what it imports."""
+        chosen = set(names)
         changed = True
         while changed:
             changed = False
             for module, imported in self.imports.items():
-                if module not in dependents and imported & dependents:
-                    dependents.add(module)
+                if module not in chosen and imported & chosen:
+                    chosen.add(module)
                     changed = True
-        order: list[str] = [name]
-        remaining = sorted(dependents - {name})
+        order: list[str] = []
+        remaining = sorted(chosen)
         while remaining:
             ready = [m for m in remaining if not (self.imports[m] & set(remaining))]
             if not ready:
@@ -379,25 +380,6 @@ class Mutant:
         return f"{self.module}.py:{self.line}: {self.original}  ->  {self.mutated}"
 
 
-class _Elider(ast.NodeTransformer):
-    """Replaces messages with `...` so that a displayed line is short and does not change with its wording."""
-
-    def __init__(self, helpers: HelperParameters) -> None:
-        self.helpers = helpers
-
-    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
-        return ast.Constant(value=...)
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
-        positions, names = self.helpers.messages.get(_call_name(node), (frozenset(), frozenset()))
-        node.args = [ast.Constant(value=...) if i in positions else arg for i, arg in enumerate(node.args)]
-        for keyword in node.keywords:
-            if keyword.arg in names:
-                keyword.value = ast.Constant(value=...)
-        return node
-
-
 class MutantGenerator:
     """Walks one module's syntax tree and lists its mutants, in source order.
 
@@ -430,40 +412,71 @@ class MutantGenerator:
 
     # Recording -------------------------------------------------------------------------------
 
+    def _text(self, node: ast.AST) -> str:
+        """`node` as one line of source, its messages shown as `...` (so that wording does not matter)."""
+        undo: list[tuple[Any, int | str, ast.AST]] = []
+        for inner in ast.walk(node):
+            for name, value in ast.iter_fields(inner):
+                if isinstance(value, ast.JoinedStr):
+                    undo.append((inner, name, value))
+                    setattr(inner, name, ELIDED)
+                elif isinstance(value, list):
+                    undo.extend(
+                        (value, i, item) for i, item in enumerate(value) if isinstance(item, ast.JoinedStr)
+                    )
+                    value[:] = [ELIDED if isinstance(item, ast.JoinedStr) else item for item in value]
+            if isinstance(inner, ast.Call):
+                positions, names = self.helpers.messages.get(_call_name(inner), (frozenset(), frozenset()))
+                for position in sorted(positions & set(range(len(inner.args)))):
+                    undo.append((inner.args, position, inner.args[position]))
+                    inner.args[position] = ELIDED
+                for keyword in inner.keywords:
+                    if keyword.arg in names:
+                        undo.append((keyword, "value", keyword.value))
+                        keyword.value = ELIDED
+        try:
+            return "..." if isinstance(node, ast.JoinedStr) else " ".join(ast.unparse(node).split())
+        finally:
+            for container, key, old in reversed(undo):
+                if isinstance(key, int):
+                    container[key] = old
+                else:
+                    setattr(container, key, old)
+
     def _render(self, node: ast.AST) -> str:
-        shown = _Elider(self.helpers).visit(copy.deepcopy(node))
-        match shown:
+        """A statement as one line (a compound statement by its header), or an expression."""
+        match node:
             case ast.If(test=test):
-                return f"if {ast.unparse(test)}:"
+                return f"if {self._text(test)}:"
             case ast.While(test=test):
-                return f"while {ast.unparse(test)}:"
+                return f"while {self._text(test)}:"
             case ast.For(target=target, iter=iterable):
-                return f"for {ast.unparse(target)} in {ast.unparse(iterable)}:"
+                return f"for {self._text(target)} in {self._text(iterable)}:"
             case ast.Try():
                 return "try:"
             case ast.With(items=items):
-                return f"with {', '.join(ast.unparse(item) for item in items)}:"
+                return f"with {', '.join(self._text(item) for item in items)}:"
             case ast.Match(subject=subject):
-                return f"match {ast.unparse(subject)}:"
-        return " ".join(ast.unparse(shown).split())
+                return f"match {self._text(subject)}:"
+        return self._text(node)
 
     def _add(self, path: Path_, operator: Operator, replacement: ast.AST) -> None:
         original_node = get_at(self.tree, path)
         _located(replacement, original_node)
         # Show the outermost node from the statement down to the mutated one that fits on a line,
-        # but a constant or a name with at least the expression around it.
+        # but a constant or a name with at least the expression around it. The replacement is
+        # put in place only while it is shown.
         relative = path[len(self._statement) :]
         leaf = isinstance(original_node, ast.Constant | ast.Name) or _is_signed_constant(original_node)
         deepest = len(relative) - 1 if leaf and relative else len(relative)
         for depth in range(deepest + 1):
             shown_path = self._statement + relative[:depth]
-            before = get_at(self.tree, shown_path)
-            after = copy.deepcopy(before)
-            if depth == len(relative):
-                after = replacement
-            else:
-                set_at(after, relative[depth:], copy.deepcopy(replacement))
-            original, mutated = self._render(before), self._render(after)
+            original = self._render(get_at(self.tree, shown_path))
+            set_at(self.tree, path, replacement)
+            try:
+                mutated = self._render(get_at(self.tree, shown_path))
+            finally:
+                set_at(self.tree, path, original_node)
             if len(original) <= DISPLAY_WIDTH and len(mutated) <= DISPLAY_WIDTH:
                 break
         if original == mutated or (path, mutated) in self._seen:
@@ -817,18 +830,76 @@ class _Tracer:
         sys.settrace(None)
 
 
-def coverage_job(
-    cases: Sequence[Case], modules_by_file: Mapping[str, str], caches: Sequence[Callable[[], None]]
-) -> dict[str, Any]:
-    """Which decision functions each case runs, caches cleared before each; and the cases that fail."""
+PROBE = "__forkspec_probe__"
+
+
+class _Probes(ast.NodeVisitor):
+    """Puts a call `__forkspec_probe__("module:qualname")` at the top of every function body."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.scopes: list[tuple[str, str]] = []
+
+    def _qualname(self, name: str) -> str:
+        qualname = name
+        for outer, kind in reversed(self.scopes):
+            qualname = f"{outer}.{qualname}" if kind == "class" else f"{outer}.<locals>.{qualname}"
+        return qualname
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.scopes.append((node.name, "class"))
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        where = f"{self.module}:{self._qualname(node.name)}"
+        probe = ast.Expr(ast.Call(ast.Name(PROBE, ast.Load()), [ast.Constant(where)], []))
+        first = node.body[0]
+        documented = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+        node.body.insert(1 if documented else 0, _located(probe, first))  # type: ignore[arg-type]
+        self.scopes.append((node.name, "function"))
+        self.generic_visit(node)
+        self.scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def _caches_of(modules: Iterable[ModuleType]) -> list[Callable[[], None]]:
+    """The `cache_clear` of every cached function that these modules define."""
+    return [
+        value.cache_clear
+        for module in modules
+        for value in vars(module).values()
+        if callable(getattr(value, "cache_clear", None))
+        and getattr(value, "__module__", None) == module.__name__
+    ]
+
+
+def coverage_job(source: ReferenceSource, cases: Sequence[Case], modules: Sequence[str]) -> dict[str, Any]:
+    """Which functions of the decision `modules` each case runs; and the cases that do not pass.
+
+    The modules run with a probe at the top of each function (and their importers are executed
+    again to see them); the caches of the executed modules are cleared before each case, so that
+    each case records what it would compute from scratch.
+    """
+    seen: set[str] = set()
+    names = source.reexecution_order(*(f"forkspec.{module}" for module in modules))
+    for name in names:
+        tree = source.trees[name]
+        if name.removeprefix("forkspec.") in modules:
+            _Probes(name.removeprefix("forkspec.")).visit(tree)
+        namespace = sys.modules[name].__dict__
+        namespace[PROBE] = seen.add
+        exec(compile(tree, source.files[name], "exec"), namespace)
+    caches = _caches_of(sys.modules[name] for name in names)
     coverage: list[list[str]] = []
     failures: list[dict[str, Any]] = []
     for case in cases:
         for clear in caches:
             clear()
-        with _Tracer(modules_by_file) as tracer:
-            verdict, detail = case_verdict(case)
-        coverage.append(sorted(tracer.seen))
+        seen.clear()
+        verdict, detail = case_verdict(case)
+        coverage.append(sorted(seen))
         if verdict is not Verdict.PASS:
             failures.append({"case": case.id, "verdict": verdict.value, "detail": detail})
     return {"coverage": coverage, "failures": failures}
@@ -1307,18 +1378,6 @@ def match_equivalents(
     return marked, stale
 
 
-def _caches_of(modules: Iterable[ModuleType]) -> list[Callable[[], None]]:
-    caches = []
-    for module in modules:
-        for value in vars(module).values():
-            if (
-                callable(getattr(value, "cache_clear", None))
-                and getattr(value, "__module__", None) == module.__name__
-            ):
-                caches.append(value.cache_clear)
-    return caches
-
-
 def _select_cases(
     mutant: Mutant, coverage: Sequence[frozenset[str]], import_time: frozenset[str]
 ) -> list[int] | None:
@@ -1349,12 +1408,8 @@ def run_mutation(options: RunOptions, progress: Callable[[str], None] = lambda _
         chosen = [generated[index] for index in picked]
 
     decision_files = {source.files[f"forkspec.{module}"]: module for module in decision_modules()}
-    reexecuted = {
-        name for module in options.modules for name in source.reexecution_order(f"forkspec.{module}")
-    }
-    caches = _caches_of(sys.modules[name] for name in sorted(reexecuted))
     mutated_modules = list(dict.fromkeys(mutant.module for mutant in chosen))
-    first_jobs: list[Callable[[], object]] = [partial(coverage_job, cases, decision_files, caches)]
+    first_jobs: list[Callable[[], object]] = [partial(coverage_job, source, cases, mutated_modules)]
     first_jobs += [partial(identity_job, source, module, cases, decision_files) for module in mutated_modules]
     setup_budget = max(300.0, options.timeout or 0.0)
     progress(f"mutate: checking the harness on {len(cases)} cases ({len(mutated_modules)} modules)")
