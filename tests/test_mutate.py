@@ -11,8 +11,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from forkspec.conformance.vectorfile import Case
+from forkspec.conformance.vectorfile import Case, render_vector_set
 from forkspec.tools.cli import shipped_vectors
+from forkspec.tools.generate import write_vector_set
 from forkspec.tools.mutate import (
     GATE_MIN_SCORE_BPS,
     Equivalent,
@@ -23,6 +24,7 @@ from forkspec.tools.mutate import (
     MutantResult,
     Outcome,
     ReferenceSource,
+    Report,
     RunOptions,
     Tally,
     apply_mutant,
@@ -35,6 +37,7 @@ from forkspec.tools.mutate import (
     match_equivalents,
     mutant_job,
     parse_min_score,
+    render_report,
     run_forked,
     run_mutation,
     set_at,
@@ -306,21 +309,18 @@ def test_a_mutant_of_a_function_used_while_importing_reaches_the_importer(
     assert registry.value == ["None"] * len(registry.value)
     modules_by_file = {reference_source.files["forkspec.versioning"]: "versioning"}
     [identity] = run_forked(
-        [partial(identity_job, reference_source, "versioning", shipped_cases, modules_by_file)], 1, [300.0]
+        [partial(identity_job, reference_source, ["versioning"], shipped_cases, modules_by_file)], 1, [300.0]
     )
-    assert "versioning:parse_version" in identity.value["import_time"]
+    assert "versioning:parse_version" in identity.value["import_time"]["versioning"]
 
 
 def test_the_unchanged_reference_reexecuted_passes_every_case(
     reference_source: ReferenceSource, shipped_cases: list[Case]
 ) -> None:
-    jobs = [
-        partial(identity_job, reference_source, module, shipped_cases, {})
-        for module in ("activation", "versioning")
-    ]
-    for result in run_forked(jobs, 2, [300.0, 300.0]):
-        assert result.status == "done"
-        assert result.value["failure"] is None
+    job = partial(identity_job, reference_source, ["activation", "versioning"], shipped_cases, {})
+    [result] = run_forked([job], 1, [300.0])
+    assert result.status == "done"
+    assert result.value["failure"] is None
 
 
 def test_the_reexecution_order_puts_importers_after_what_they_import(
@@ -452,32 +452,41 @@ def test_a_fractional_min_score_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_the_json_report_and_the_exit_status_follow_the_gate(tmp_path: Path) -> None:
-    report = tmp_path / "mutate.json"
-    run = run_forkspec("mutate", "--module", "logic", "--json", str(report), tmp_path=tmp_path)
-    document = json.loads(report.read_text())
+    run = run_forkspec("mutate", "--module", "logic", "--json", "-", tmp_path=tmp_path)
+    document = json.loads(run.stdout)
     overall = document["overall"]
     assert document["format"] == "forkspec-mutation-report/1"
-    assert overall["mutants"] == len(document["mutants"]) > 0
-    assert overall["mutants"] == sum(overall[o.value] for o in Outcome)
     assert set(document["modules"]) == {"logic"}
+    assert overall["mutants"] == len(document["mutants"]) == sum(overall[o.value] for o in Outcome) > 0
+    assert document["passed"] == (overall["score_bps"] >= GATE_MIN_SCORE_BPS)
     assert run.exit_code == (0 if document["passed"] else 1)
-    assert document["passed"] == (
-        overall["score_bps"] is not None and overall["score_bps"] >= GATE_MIN_SCORE_BPS
+
+
+def test_mutants_no_case_reaches_survive_and_fail_the_gate(tmp_path: Path, shipped_cases: list[Case]) -> None:
+    # A vector set of flag cases only: nothing runs the logic helpers.
+    vectors = tmp_path / "vectors"
+    write_vector_set(render_vector_set([case for case in shipped_cases if case.area == "flags"]), vectors)
+    report = tmp_path / "mutate.json"
+    run = run_forkspec(
+        "mutate", "--module", "logic", "--vectors", str(vectors), "--json", str(report), tmp_path=tmp_path
     )
+    document = json.loads(report.read_text())
+    assert run.exit_code == 1
+    assert document["passed"] is False and document["overall"]["score_bps"] == 0
     for mutant in document["mutants"]:
-        assert f"logic.py:{mutant['line']}: {mutant['original']}  ->  {mutant['mutated']}" in run.stdout or (
-            mutant["outcome"] != "survived"
-        )
-    impossible = run_forkspec("mutate", "--module", "logic", "--min-score", "100%", tmp_path=tmp_path)
-    killed_all = overall["survived"] == 0
-    assert impossible.exit_code == (0 if killed_all else 1)
+        assert mutant["outcome"] == "survived" and mutant["cases_run"] == 0
+        assert mutant["detail"] == f"no case runs {mutant['function']}"
+        assert f"logic.py:{mutant['line']}: {mutant['original']}  ->  {mutant['mutated']}" in run.stdout
+    assert "below the gate" in run.stdout
 
 
 # The gate, on a sample of the real reference -----------------------------------------------
 
 
-def test_a_sampled_mutation_run_over_the_reference_meets_the_gate() -> None:
-    report = run_mutation(
+@pytest.fixture(scope="module")
+def sampled_report() -> Report:
+    """The sampled run that CI gates on."""
+    return run_mutation(
         RunOptions(
             modules=decision_modules(),
             vectors=shipped_vectors(),
@@ -486,6 +495,22 @@ def test_a_sampled_mutation_run_over_the_reference_meets_the_gate() -> None:
             seed=1,
         )
     )
-    assert len(report.results) == 40
-    survivors = "\n".join(r.mutant.diff for r in report.with_outcome(Outcome.SURVIVED))
-    assert report.passed, f"mutation score below the gate; survivors:\n{survivors}"
+
+
+def test_a_sampled_mutation_run_over_the_reference_meets_the_gate(sampled_report: Report) -> None:
+    assert len(sampled_report.results) == 40
+    assert not sampled_report.stale
+    survivors = "\n".join(r.mutant.diff for r in sampled_report.with_outcome(Outcome.SURVIVED))
+    assert sampled_report.passed, f"mutation score below the gate; survivors:\n{survivors}"
+
+
+def test_the_report_lists_every_survivor_and_agrees_with_its_json(sampled_report: Report) -> None:
+    text = render_report(sampled_report)
+    document = sampled_report.to_json()
+    for result in sampled_report.results:
+        if result.outcome is Outcome.SURVIVED:
+            assert result.mutant.diff in text
+    for module in sampled_report.modules:
+        tally = document["modules"][module]
+        assert tally["mutants"] == sum(1 for r in sampled_report.results if r.mutant.module == module)
+    assert f"gate {GATE_MIN_SCORE_BPS // 100}.{GATE_MIN_SCORE_BPS % 100:02d}%" in text

@@ -906,14 +906,18 @@ def coverage_job(source: ReferenceSource, cases: Sequence[Case], modules: Sequen
 
 
 def identity_job(
-    source: ReferenceSource, module: str, cases: Sequence[Case], modules_by_file: Mapping[str, str]
+    source: ReferenceSource, modules: Sequence[str], cases: Sequence[Case], modules_by_file: Mapping[str, str]
 ) -> dict[str, Any]:
-    """Re-execute `module` and its importers unchanged, recording what runs meanwhile, then run every case."""
-    with _Tracer(modules_by_file) as tracer:
-        apply_mutant(source, module, None)
+    """Re-execute each module of `modules` and its importers unchanged, as a mutant of it would be,
+    recording which of its functions run meanwhile; then run every case, which must all pass."""
+    import_time: dict[str, list[str]] = {}
+    for module in modules:
+        with _Tracer(modules_by_file) as tracer:
+            apply_mutant(source, module, None)
+        import_time[module] = sorted(where for where in tracer.seen if where.startswith(f"{module}:"))
     started = time.perf_counter()
     failure = _first_failure(cases, range(len(cases)))
-    return {"import_time": sorted(tracer.seen), "failure": failure, "seconds": time.perf_counter() - started}
+    return {"import_time": import_time, "failure": failure, "seconds": time.perf_counter() - started}
 
 
 def mutant_job(
@@ -1409,8 +1413,10 @@ def run_mutation(options: RunOptions, progress: Callable[[str], None] = lambda _
 
     decision_files = {source.files[f"forkspec.{module}"]: module for module in decision_modules()}
     mutated_modules = list(dict.fromkeys(mutant.module for mutant in chosen))
-    first_jobs: list[Callable[[], object]] = [partial(coverage_job, source, cases, mutated_modules)]
-    first_jobs += [partial(identity_job, source, module, cases, decision_files) for module in mutated_modules]
+    first_jobs: list[Callable[[], object]] = [
+        partial(coverage_job, source, cases, mutated_modules),
+        partial(identity_job, source, mutated_modules, cases, decision_files),
+    ]
     setup_budget = max(300.0, options.timeout or 0.0)
     progress(f"mutate: checking the harness on {len(cases)} cases ({len(mutated_modules)} modules)")
     first = run_forked(first_jobs, options.workers, [setup_budget] * len(first_jobs))
@@ -1419,25 +1425,22 @@ def run_mutation(options: RunOptions, progress: Callable[[str], None] = lambda _
             raise MutationSetupError(
                 f"the unmutated reference could not be run: {job_result.status} {job_result.detail}"
             )
-    coverage_result, identity_results = first[0].value, first[1:]
+    coverage_result, identity = first[0].value, first[1].value
     if coverage_result["failures"]:
         failure = coverage_result["failures"][0]
         raise MutationSetupError(
             f"the unmutated reference does not pass the vectors ({failure['case']}: {failure['verdict']} "
             f"{failure['detail']}): run 'forkspec vectors check'"
         )
-    import_time: dict[str, frozenset[str]] = {}
-    for module, identity in zip(mutated_modules, identity_results, strict=True):
-        failure = identity.value["failure"]
-        if failure is not None:
-            raise MutationSetupError(
-                f"harness check failed: re-executing {module} unchanged fails {failure['case']} "
-                f"({failure['verdict']} {failure['detail']})"
-            )
-        import_time[module] = frozenset(identity.value["import_time"])
+    if identity["failure"] is not None:
+        failure = identity["failure"]
+        raise MutationSetupError(
+            f"harness check failed: with {', '.join(mutated_modules)} executed again unchanged, "
+            f"{failure['case']} fails ({failure['verdict']} {failure['detail']})"
+        )
+    import_time = {module: frozenset(functions) for module, functions in identity["import_time"].items()}
     coverage = [frozenset(functions) for functions in coverage_result["coverage"]]
-    full_run = max((identity.value["seconds"] for identity in identity_results), default=0.0)
-    budget = options.timeout or max(BUDGET_FLOOR_SECONDS, BUDGET_FACTOR * full_run)
+    budget = options.timeout or max(BUDGET_FLOOR_SECONDS, BUDGET_FACTOR * identity["seconds"])
 
     selections = [
         None if options.all_cases else _select_cases(mutant, coverage, import_time[mutant.module])
