@@ -17,9 +17,10 @@ How it stays fast and faithful:
   module that imports it is executed again in import order, so that a caller that did
   `from forkspec.x import f` sees the mutant as well. Before any mutant of a module runs, the
   same re-execution with the module unchanged must pass every case: the harness checks itself.
-- A first pass records which functions each case executes; a mutant inside a function runs
-  only the cases that execute that function. A mutant outside any function, or in a function
-  that runs while the modules are executed, runs every case.
+- A first pass, with a probe at the top of every function, records which functions each case
+  executes; a mutant inside a function runs only the cases that execute that function. A
+  mutant outside any function, or in a function that runs while the modules are executed, runs
+  every case.
 """
 
 from __future__ import annotations
@@ -243,11 +244,12 @@ class HelperParameters:
                     parameters = list(inspect.signature(value).parameters.values())
                 except (TypeError, ValueError):
                     continue
-                for table, annotation in ((messages, "str"), (conditions, "bool")):
+                # An annotation is its source text where annotations are postponed, else the type.
+                for table, annotation in ((messages, str), (conditions, bool)):
                     chosen = [
                         (i, p.name)
                         for i, p in enumerate(parameters)
-                        if p.annotation in (annotation, str if annotation == "str" else bool)
+                        if p.annotation in (annotation, annotation.__name__)
                     ]
                     if chosen:
                         table[name] = (frozenset(i for i, _ in chosen), frozenset(n for _, n in chosen))
