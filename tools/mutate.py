@@ -105,10 +105,10 @@ def reference_modules() -> dict[str, ModuleType]:
     }
 
 
-def _imported_modules(name: str, tree: ast.Module, known: Iterable[str]) -> set[str]:
+def _imported_modules(name: str, is_package: bool, tree: ast.Module, known: Iterable[str]) -> set[str]:
     """The reference modules that module `name` imports at its top level."""
     known = set(known)
-    package = name if name == "forkspec" else name.rpartition(".")[0]
+    package = name if is_package else name.rpartition(".")[0]
     found: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.Import):
@@ -146,7 +146,10 @@ class ReferenceSource:
             path = str(module.__file__)
             trees[name] = ast.parse(Path(path).read_text(encoding="utf-8"), path)
             paths[name] = path
-        imports = {name: frozenset(_imported_modules(name, tree, trees)) for name, tree in trees.items()}
+        imports = {
+            name: frozenset(_imported_modules(name, paths[name].endswith("__init__.py"), tree, trees))
+            for name, tree in trees.items()
+        }
         return cls(trees, paths, imports)
 
     def reexecution_order(self, *names: str) -> list[str]:
