@@ -11,10 +11,16 @@ import sys
 from typing import Any, BinaryIO
 
 from forkspec import __version__
-from forkspec.conformance.protocol import PROTOCOL_VERSION, ProtocolError, decode, encode
+from forkspec.conformance.protocol import MAX_LINE_BYTES, PROTOCOL_VERSION, ProtocolError, decode, encode
 from forkspec.errors import SpecError
 from forkspec.handlers import FEATURES, HANDLERS, run_handler
 from forkspec.presets import preset_names
+
+
+def reference_adapter_command() -> list[str]:
+    """The command that serves the built-in reference: this module, so that the command-line
+    interface's own imports are not paid again (ADP-12)."""
+    return [sys.executable, "-m", "forkspec.conformance.reference_adapter"]
 
 
 def hello_reply() -> dict[str, Any]:
@@ -49,10 +55,14 @@ def reply_to_run(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def serve(reader: BinaryIO, writer: BinaryIO) -> int:
-    """Serve the protocol until shutdown or end of input; 0 on a clean end, 2 on a broken message."""
-    for line in reader:
+    """Serve the protocol until shutdown or end of input; 0 on a clean end, 2 on a broken message.
+
+    Integers too long to read exactly are read saturated, so that an input holding one is
+    rejected with the code its true value would get (ADP-13, ADP-15).
+    """
+    for line in iter(lambda: reader.readline(MAX_LINE_BYTES + 1), b""):
         try:
-            message = decode(line, "runner_message")
+            message = decode(line, "runner_message", plain_integers=True)
         except ProtocolError as error:
             print(f"forkspec adapter: {error}", file=sys.stderr)
             return 2
@@ -62,3 +72,7 @@ def serve(reader: BinaryIO, writer: BinaryIO) -> int:
         writer.write(encode(reply))
         writer.flush()
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve(sys.stdin.buffer, sys.stdout.buffer))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -10,13 +12,20 @@ from forkspec.conformance.vectorfile import Case
 
 
 class Verdict(StrEnum):
-    """The five verdicts, each distinct (CNF-1)."""
+    """The verdicts, each distinct (CNF-1); XFAIL and XPASS come from an expectation file (CNF-12)."""
 
     PASS = "PASS"
     FAIL = "FAIL"
     ERROR = "ERROR"
     TIMEOUT = "TIMEOUT"
     SKIP = "SKIP"
+    XFAIL = "XFAIL"
+    XPASS = "XPASS"
+    NOT_RUN = "NOT_RUN"
+
+
+# The verdicts that say the client is wrong or broken on a case (CNF-4).
+BAD_VERDICTS = frozenset({Verdict.FAIL, Verdict.ERROR, Verdict.TIMEOUT})
 
 
 @dataclass(frozen=True)
@@ -43,39 +52,43 @@ def same_json(left: object, right: object) -> bool:
     return left == right
 
 
+def json_text(value: object, limit: int | None = None) -> str:
+    """`value` as compact JSON, cut to `limit` characters with a note of how much was left out (CNF-10)."""
+    try:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except ValueError:
+        # An integer beyond the interpreter's conversion limit: say what it is instead.
+        text = "(a value too large to print)"
+    if limit is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+def expected_answer(case: Case) -> dict[str, Any]:
+    """What the case expects, in the form of CNF-8's `expected` field."""
+    return {"error": case.error} if case.error is not None else {"output": case.output}
+
+
+def actual_answer(answer: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a well-formed answer that is compared: its error code or its output."""
+    return {"error": answer["code"]} if answer["type"] == "error" else {"output": answer["output"]}
+
+
+DETAIL_VALUE_LIMIT = 400
+
+
 def judge(case: Case, answer: dict[str, Any], seconds: float) -> CaseResult:
-    """The verdict on a well-formed answer to `case` (CNF-2, CNF-3)."""
+    """The verdict on a well-formed answer to `case` (CNF-2, CNF-3); a FAIL's detail is JSON (CNF-10)."""
     if answer["type"] == "skip":
         return CaseResult(case, Verdict.SKIP, f"adapter skipped: {answer.get('reason', '')}", answer, seconds)
     if answer["type"] == "error":
-        if case.error == answer["code"]:
-            return CaseResult(case, Verdict.PASS, "", answer, seconds)
-        expected = f"error {case.error}" if case.error else f"output {case.output}"
-        return CaseResult(
-            case, Verdict.FAIL, f"expected {expected}, got error {answer['code']}", answer, seconds
-        )
-    if case.error is not None:
-        return CaseResult(
-            case,
-            Verdict.FAIL,
-            f"expected error {case.error}, got output {answer['output']}",
-            answer,
-            seconds,
-        )
-    if same_json(case.output, answer["output"]):
+        passed = case.error == answer["code"]
+    else:
+        passed = case.error is None and same_json(case.output, answer["output"])
+    if passed:
         return CaseResult(case, Verdict.PASS, "", answer, seconds)
-    return CaseResult(
-        case,
-        Verdict.FAIL,
-        f"expected output {case.output}, got {answer['output']}",
-        answer,
-        seconds,
+    detail = (
+        f"expected {json_text(expected_answer(case), DETAIL_VALUE_LIMIT)}, "
+        f"got {json_text(actual_answer(answer), DETAIL_VALUE_LIMIT)}"
     )
-
-
-def exit_status(results: list[CaseResult]) -> int:
-    """0 when something passed and nothing failed, errored or timed out; 1 otherwise (CNF-4)."""
-    bad = {Verdict.FAIL, Verdict.ERROR, Verdict.TIMEOUT}
-    if any(result.verdict in bad for result in results):
-        return 1
-    return 0 if any(result.verdict is Verdict.PASS for result in results) else 1
+    return CaseResult(case, Verdict.FAIL, detail, answer, seconds)

@@ -34,7 +34,8 @@ def run_forkspec(*arguments: str, tmp_path: Path, timeout: float = 120) -> Comma
     if report.exists():
         for line in report.read_text().splitlines():
             record = json.loads(line)
-            verdicts[record["id"]] = record["verdict"]
+            if record["record"] == "case":
+                verdicts[record["id"]] = record["verdict"]
     return CommandRun(completed.returncode, completed.stdout, completed.stderr, verdicts)
 
 

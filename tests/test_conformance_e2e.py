@@ -163,7 +163,7 @@ def test_a_run_that_passes_nothing_is_not_a_pass(tmp_path: Path) -> None:
         (("--adapter", fake_adapter("no-hello")), "adapter failed to start"),
         (("--adapter", "/nonexistent/adapter"), "cannot start adapter"),
         (("--adapter", "'unbalanced"), "--adapter"),
-        (("-k", "no-such-case-anywhere"), "no case matches"),
+        (("-k", "no-such-case-anywhere"), "matches no case id"),
         (("--vectors", "/nonexistent/vectors"), "unusable vector set"),
         (("--timeout", "0"), "--timeout"),
         (("--timeout", "nan"), "--timeout"),

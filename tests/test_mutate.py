@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from forkspec.conformance.vectorfile import Case, render_vector_set
-from forkspec.tools.cli import shipped_vectors
+from forkspec.tools.conform import shipped_vectors
 from forkspec.tools.generate import write_vector_set
 from forkspec.tools.mutate import (
     GATE_MIN_SCORE_BPS,

@@ -11,7 +11,7 @@ from forkspec.conformance import protocol
 from forkspec.conformance.protocol import ProtocolError, decode, encode
 from forkspec.conformance.reference_adapter import serve
 from forkspec.conformance.vectorfile import Case
-from forkspec.conformance.verdicts import CaseResult, Verdict, exit_status, judge, same_json
+from forkspec.conformance.verdicts import Verdict, judge, same_json
 from forkspec.handlers import HANDLERS
 from forkspec.presets import preset_names
 from hypothesis import given
@@ -153,18 +153,3 @@ REJECTION = Case(
 )
 def test_judge(case: Case, answer: dict[str, Any], verdict: Verdict) -> None:
     assert judge(case, answer, 0.0).verdict is verdict
-
-
-@pytest.mark.parametrize(
-    ("verdicts", "status"),
-    [
-        ([Verdict.PASS, Verdict.SKIP], 0),
-        ([Verdict.PASS, Verdict.FAIL], 1),
-        ([Verdict.PASS, Verdict.ERROR], 1),
-        ([Verdict.PASS, Verdict.TIMEOUT], 1),
-        ([Verdict.SKIP, Verdict.SKIP], 1),
-        ([], 1),
-    ],
-)
-def test_exit_status(verdicts: list[Verdict], status: int) -> None:
-    assert exit_status([CaseResult(CASE, verdict) for verdict in verdicts]) == status

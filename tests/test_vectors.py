@@ -10,7 +10,7 @@ import yaml
 from forkspec.conformance import vectorfile
 from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
 from forkspec.handlers import HANDLERS
-from forkspec.tools.cli import shipped_vectors
+from forkspec.tools.conform import shipped_vectors
 from forkspec.tools.generate import generate_vector_set, vector_set_differences, write_vector_set
 
 from tests.support import run_forkspec
@@ -38,7 +38,10 @@ def test_committed_vectors_match_the_generator(tmp_path: Path) -> None:
 @pytest.mark.skipif(not hasattr(yaml, "CSafeDumper"), reason="libyaml is not installed")
 def test_libyaml_and_pure_python_dumpers_write_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     with_libyaml = generate_vector_set()
-    monkeypatch.setattr(vectorfile, "YamlDumper", yaml.SafeDumper)
+    pure_python = type(
+        "PurePythonDumper", (yaml.SafeDumper,), {"ignore_aliases": vectorfile.YamlDumper.ignore_aliases}
+    )
+    monkeypatch.setattr(vectorfile, "YamlDumper", pure_python)
     assert generate_vector_set() == with_libyaml
 
 
@@ -89,17 +92,14 @@ def _case_count(data: bytes) -> int:
 
 def _refresh_manifest(root: Path) -> None:
     """Recompute the manifest so that only the deliberate defect remains."""
-    files = {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*.yaml"))}
-    files.pop(vectorfile.MANIFEST_NAME)
-    entries = [(path, vectorfile.sha256_hex(data)) for path, data in files.items()]
-    manifest = {
-        "format": vectorfile.MANIFEST_FORMAT,
-        "files": [
-            {"path": path, "sha256": digest, "cases": _case_count(files[path])} for path, digest in entries
-        ],
-        "root_sha256": vectorfile.root_hash(entries),
+    files = {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.json")])
     }
-    (root / vectorfile.MANIFEST_NAME).write_bytes(vectorfile.dump_yaml(manifest, flow_leaves=False))
+    files.pop(vectorfile.MANIFEST_NAME)
+    counts = {path: _case_count(data) for path, data in files.items() if path.endswith(".yaml")}
+    manifest = vectorfile.render_manifest(files, counts, "0.1.0")
+    (root / vectorfile.MANIFEST_NAME).write_bytes(manifest)
 
 
 COMPARE = "mainnet/versioning/version_compare.yaml"
@@ -114,11 +114,12 @@ def _miscount(root: Path, path: str) -> None:
 
 
 def _move_to_preset(root: Path, path: str, preset: str) -> None:
-    text = (root / path).read_text().replace("mainnet", preset)
-    target = root / path.replace("mainnet", preset)
-    target.parent.mkdir(parents=True)
-    target.write_text(text)
-    (root / path).unlink()
+    for moved in (path, vectorfile.compiled_path(path)):
+        text = (root / moved).read_text().replace("mainnet", preset)
+        target = root / moved.replace("mainnet", preset)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        (root / moved).unlink()
 
 
 DEFECTS = [

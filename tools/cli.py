@@ -1,36 +1,24 @@
-"""The `forkspec` command: conform, adapter, vectors generate, vectors check.
+"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check.
 
-Exit codes (CNF-4): 0 success; 1 a conformance run that failed, errored, timed out or passed
-nothing, or vectors that do not match the generator; 2 a usage or harness error (bad
-arguments, an unusable vector set, an adapter that cannot be started).
+Exit codes (CNF-4): 0 success; 1 a conformance run that does not show conformance, or vectors
+that do not match the generator; 2 a usage or harness error (bad arguments, an unusable vector
+set, an adapter that cannot be started, and any failure of forkspec itself, reported in one
+line); 130 and 143 a run interrupted by SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import math
-import shlex
-import signal
+import os
 import sys
 import tempfile
-from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 
 import click
 from forkspec import __version__
-from forkspec.conformance import reporters
-from forkspec.conformance.adapter_process import AdapterStartError
 from forkspec.conformance.reference_adapter import serve
-from forkspec.conformance.runner import (
-    DEFAULT_START_TIMEOUT_SECONDS,
-    DEFAULT_TIMEOUT_SECONDS,
-    DEFAULT_WINDOW,
-    Run,
-    RunSettings,
-)
-from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
-from forkspec.conformance.verdicts import CaseResult, exit_status
+from forkspec.conformance.vectorfile import VectorSetError
+from forkspec.tools.checkout import CheckoutError, checkout_vectors
+from forkspec.tools.conform import USAGE_ERROR, HarnessError, conform, list_cases
 from forkspec.tools.generate import (
     NotAVectorSetError,
     generate_vector_set,
@@ -38,199 +26,21 @@ from forkspec.tools.generate import (
     write_vector_set,
 )
 from forkspec.tools.mutate import mutate
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from forkspec.tools.smoke import smoke
 
-USAGE_ERROR = 2
-MAX_TIMEOUT_SECONDS = 3600.0
+INTERRUPTED_EXIT_CODE = 130
 
 
-class HarnessError(click.ClickException):
-    """A usage or harness error: reported in one line, exit code 2."""
-
-    exit_code = USAGE_ERROR
-
-
-def _finite(_context: click.Context, parameter: click.Parameter, value: float) -> float:
-    """Refuse NaN, which passes a range check because it compares false with everything."""
-    if not math.isfinite(value):
-        raise click.BadParameter(f"{value} is not a number of seconds", param=parameter)
-    return value
-
-
-def _exit_on_terminate(_signal: int, _frame: object) -> None:
-    """A terminated run (a cancelled CI job) unwinds normally, so that the adapter is killed too."""
-    sys.exit(USAGE_ERROR)
-
-
-def shipped_vectors() -> Path:
-    """The vector set installed with forkspec."""
-    return Path(str(files("forkspec.vectors")))
-
-
-def reference_adapter_command() -> list[str]:
-    """The command that serves the built-in reference over the adapter protocol."""
-    return [sys.executable, "-m", "forkspec.tools.cli", "adapter"]
-
-
-def select_cases(
-    cases: Sequence[Case], patterns: Sequence[str], handlers: Sequence[str], presets: Sequence[str]
-) -> list[Case]:
-    """The cases matching every given filter (CNF-9).
-
-    A `-k` pattern is a glob if it holds one of `*?[`, a substring otherwise.
-    """
-
-    def matches(case_id: str, pattern: str) -> bool:
-        return (
-            fnmatch.fnmatchcase(case_id, pattern) if any(c in pattern for c in "*?[") else pattern in case_id
-        )
-
-    return [
-        case
-        for case in cases
-        if (not patterns or any(matches(case.id, pattern) for pattern in patterns))
-        and (not handlers or case.handler in handlers)
-        and (not presets or case.preset in presets)
-    ]
-
-
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="forkspec")
 def cli() -> None:
     """forkspec: reference specification, test vectors and conformance runner for protocol upgrades."""
 
 
-@cli.command(
-    epilog="Exit codes: 0 when at least one case passed and none failed, errored or timed out; "
-    "1 otherwise; 2 on a usage or harness error."
-)
-@click.option(
-    "--adapter",
-    "adapter_command",
-    metavar="CMD",
-    help="Adapter command line (default: the built-in reference).",
-)
-@click.option(
-    "--vectors",
-    "vectors_dir",
-    type=click.Path(path_type=Path),
-    help="Vector set directory (default: the shipped vectors).",
-)
-@click.option(
-    "-k",
-    "patterns",
-    multiple=True,
-    metavar="PATTERN",
-    help="Only cases whose id contains PATTERN (or matches it as a glob); repeatable.",
-)
-@click.option(
-    "--handler",
-    "handlers",
-    multiple=True,
-    metavar="NAME",
-    help="Only cases of this handler; repeatable.",
-)
-@click.option(
-    "--preset",
-    "presets",
-    multiple=True,
-    metavar="NAME",
-    help="Only cases of this preset; repeatable.",
-)
-@click.option(
-    "--junit-xml",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a JUnit XML report here.",
-)
-@click.option(
-    "--jsonl",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write one JSON line per case here.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
-    callback=_finite,
-    default=DEFAULT_TIMEOUT_SECONDS,
-    show_default=True,
-    help="Seconds an adapter may stay silent on a case.",
-)
-@click.option(
-    "--start-timeout",
-    type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
-    callback=_finite,
-    default=DEFAULT_START_TIMEOUT_SECONDS,
-    show_default=True,
-    help="Seconds an adapter may take to answer the hello.",
-)
-@click.option(
-    "--window",
-    type=click.IntRange(min=1, max=1024),
-    default=DEFAULT_WINDOW,
-    show_default=True,
-    help="Requests in flight at once.",
-)
-def conform(
-    adapter_command: str | None,
-    vectors_dir: Path | None,
-    patterns: tuple[str, ...],
-    handlers: tuple[str, ...],
-    presets: tuple[str, ...],
-    junit_xml: Path | None,
-    jsonl: Path | None,
-    timeout: float,
-    start_timeout: float,
-    window: int,
-) -> None:
-    """Run the vectors against an adapter and print a verdict per case."""
-    for report in (junit_xml, jsonl):
-        if report is not None and not report.parent.is_dir():
-            raise HarnessError(f"cannot write a report to {report}: {report.parent} is not a directory")
-    try:
-        command = shlex.split(adapter_command) if adapter_command is not None else reference_adapter_command()
-    except ValueError as error:
-        raise HarnessError(f"--adapter: {error}") from error
-    if not command:
-        raise HarnessError("--adapter: empty command")
-    try:
-        cases = load_vector_set(vectors_dir or shipped_vectors())
-    except VectorSetError as error:
-        raise HarnessError(f"unusable vector set: {error}") from error
-    selected = select_cases(cases, patterns, handlers, presets)
-    if not selected:
-        raise HarnessError("no case matches the given filters")
-    console = Console()
-    progress = Progress(
-        TextColumn("conformance"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    try:
-        with progress:
-            task = progress.add_task("cases", total=len(selected))
-
-            def advance(_: CaseResult) -> None:
-                progress.advance(task)
-
-            run = Run(RunSettings(command, timeout, window, start_timeout), advance)
-            results = run.execute(selected)
-    except AdapterStartError as error:
-        raise HarnessError(f"adapter failed to start: {error}") from error
-    reporters.print_summary(console, results, run.capabilities)
-    if run.restarts:
-        console.print(f"the adapter was restarted {run.restarts} time(s)")
-    try:
-        if junit_xml:
-            reporters.write_junit(junit_xml, results, run.capabilities)
-        if jsonl:
-            reporters.write_jsonl(jsonl, results)
-    except OSError as error:
-        raise HarnessError(f"cannot write a report: {error}") from error
-    sys.exit(exit_status(results))
+cli.add_command(conform)
+cli.add_command(smoke)
+cli.add_command(list_cases)
+cli.add_command(mutate)
 
 
 @cli.command()
@@ -248,18 +58,20 @@ def vectors() -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("vectors"),
-    show_default=True,
-    help="Directory to write.",
+    help="Directory to write (default: vectors/ of the checkout you stand in).",
 )
-def generate(out: Path) -> None:
-    """Write the complete vector set and its manifest."""
+def generate(out: Path | None) -> None:
+    """Write the complete vector set, its compiled forms and its manifest (VEC-7, VEC-11, VEC-14)."""
+    try:
+        target = checkout_vectors(Path.cwd(), out)
+    except CheckoutError as error:
+        raise HarnessError(str(error)) from error
     vector_files = generate_vector_set()
     try:
-        write_vector_set(vector_files, out)
-    except (OSError, NotAVectorSetError) as error:
-        raise HarnessError(f"cannot write vectors to {out}: {error}") from error
-    click.echo(f"wrote {len(vector_files)} files to {out}")
+        write_vector_set(vector_files, target)
+    except (OSError, NotAVectorSetError, VectorSetError) as error:
+        raise HarnessError(f"cannot write vectors to {target}: {error}") from error
+    click.echo(f"wrote {len(vector_files)} files to {target}")
 
 
 @vectors.command()
@@ -267,37 +79,54 @@ def generate(out: Path) -> None:
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("vectors"),
-    show_default=True,
-    help="Vector set to check.",
+    help="Vector set to check (default: vectors/ of the checkout you stand in).",
 )
-def check(directory: Path) -> None:
-    """Regenerate into an empty temporary directory and compare, byte for byte."""
-    if not directory.is_dir():
-        raise HarnessError(f"{directory}: no such directory (run from the repository root or pass --dir)")
+def check(directory: Path | None) -> None:
+    """Regenerate into an empty temporary directory and compare, byte for byte (VEC-7, VEC-14)."""
+    try:
+        target = checkout_vectors(Path.cwd(), directory)
+    except CheckoutError as error:
+        raise HarnessError(str(error)) from error
+    if not target.is_dir():
+        raise HarnessError(f"{target}: no such directory (run from the repository root or pass --dir)")
     with tempfile.TemporaryDirectory(prefix="forkspec-vectors-") as scratch:
         write_vector_set(generate_vector_set(), Path(scratch))
         try:
-            problems = vector_set_differences(Path(scratch), directory)
-        except OSError as error:
-            raise HarnessError(f"cannot read {directory}: {error}") from error
+            problems = vector_set_differences(Path(scratch), target)
+        except VectorSetError as error:
+            raise HarnessError(f"cannot check {target}: {error}") from error
     for problem in problems:
         click.echo(problem)
     if problems:
-        click.echo(
-            f"{directory} does not match the generator: run 'forkspec vectors generate --out {directory}'"
-        )
+        click.echo(f"{target} does not match the generator: run 'forkspec vectors generate --out {target}'")
         sys.exit(1)
-    click.echo(f"{directory} matches the generator")
-
-
-cli.add_command(mutate)
+    click.echo(f"{target} matches the generator")
 
 
 def main() -> None:
-    """The console script."""
-    signal.signal(signal.SIGTERM, _exit_on_terminate)
-    cli()
+    """The console script: every failure of forkspec itself is one line and exit code 2 (CNF-4)."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("forkspec: interrupted", err=True)
+        sys.exit(INTERRUPTED_EXIT_CODE)
+    except BrokenPipeError:
+        # The reader of our output went away (`forkspec list | head`): nothing is left to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(USAGE_ERROR)
+    except Exception as error:
+        if os.environ.get("FORKSPEC_TRACEBACK"):
+            raise
+        click.echo(
+            f"forkspec: internal error: {type(error).__name__}: {error} "
+            "(a bug in forkspec; FORKSPEC_TRACEBACK=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(USAGE_ERROR)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

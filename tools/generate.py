@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from forkspec.conformance.vectorfile import MANIFEST_NAME, Case, render_vector_set
+from forkspec.conformance.vectorfs import list_set_files, read_set_file, remove_set_file, write_set_file
 from forkspec.errors import SpecError
 from forkspec.handlers import run_handler
 from forkspec.tools.cases import CaseSpec, case_specs
@@ -61,33 +62,44 @@ class NotAVectorSetError(Exception):
     """The target directory holds files but no vector-set manifest: writing there could destroy them."""
 
 
-def write_vector_set(files: Mapping[str, bytes], root: Path) -> None:
-    """Write `files` under `root`, removing the vector files the set no longer has (VEC-7).
+def _is_vector_file(path: str) -> bool:
+    """A file at the vector-file depth `<preset>/<area>/<handler>.yaml` (or its compiled `.json`)."""
+    return path.count("/") == 2 and path.endswith((".yaml", ".json"))
 
-    `root` must be empty, missing, or an earlier vector set (it has a manifest); only files at
-    the vector-file depth `<preset>/<area>/<handler>.yaml` are ever removed.
+
+def write_vector_set(files: Mapping[str, bytes], root: Path) -> None:
+    """Write `files` under `root`, removing the vector files the set no longer has (VEC-7, VEC-11).
+
+    `root` must be empty, missing, or an earlier vector set (it has a manifest) that holds no
+    link and no special file; only files at the vector-file depth are ever removed. Each file
+    is replaced atomically, the manifest last.
     """
-    if root.exists() and any(root.iterdir()) and not (root / MANIFEST_NAME).is_file():
-        raise NotAVectorSetError(f"{root} is not empty and has no {MANIFEST_NAME}")
     root.mkdir(parents=True, exist_ok=True)
-    for stale in root.glob("*/*/*.yaml"):
-        if stale.relative_to(root).as_posix() not in files:
-            stale.unlink()
-    for path, data in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    present = list_set_files(root)
+    if present and MANIFEST_NAME not in present:
+        raise NotAVectorSetError(f"{root} is not empty and has no {MANIFEST_NAME}")
+    for stale in sorted(path for path in present if _is_vector_file(path) and path not in files):
+        remove_set_file(root, stale)
+    for path in sorted(files, key=lambda path: path == MANIFEST_NAME):
+        write_set_file(root, path, files[path])
 
 
 def vector_set_differences(expected_root: Path, actual_root: Path) -> list[str]:
-    """The differences between two vector directories, one line each, sorted (VEC-7)."""
-    expected = {path.relative_to(expected_root).as_posix(): path for path in expected_root.rglob("*.yaml")}
-    actual = {path.relative_to(actual_root).as_posix(): path for path in actual_root.rglob("*.yaml")}
-    problems = [f"missing: {path}" for path in expected.keys() - actual.keys()]
-    problems += [f"not generated: {path}" for path in actual.keys() - expected.keys()]
+    """The differences between two vector directories, one line each, sorted (VEC-7).
+
+    Both are read as VEC-10 says (no link, no special file, bounded sizes); a directory that
+    cannot be read so is refused with a VectorSetError.
+    """
+
+    def set_files(root: Path) -> set[str]:
+        return {path for path in list_set_files(root) if path.endswith((".yaml", ".json"))}
+
+    expected, actual = set_files(expected_root), set_files(actual_root)
+    problems = [f"missing: {path}" for path in expected - actual]
+    problems += [f"not generated: {path}" for path in actual - expected]
     problems += [
         f"differs: {path}"
-        for path in expected.keys() & actual.keys()
-        if expected[path].read_bytes() != actual[path].read_bytes()
+        for path in expected & actual
+        if read_set_file(expected_root, path) != read_set_file(actual_root, path)
     ]
     return sorted(problems)

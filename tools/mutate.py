@@ -52,6 +52,7 @@ import yaml
 from forkspec.conformance.protocol import decode, encode
 from forkspec.conformance.vectorfile import Case, VectorSetError, YamlLoader, load_vector_set
 from forkspec.conformance.verdicts import Verdict, judge
+from forkspec.tools.conform import HarnessError, shipped_vectors
 
 # The gate: the minimum share of non-equivalent mutants that must be detected, in basis points.
 # The CI test and the tox environment both gate on this default.
@@ -65,7 +66,6 @@ BUDGET_FLOOR_SECONDS = 5.0
 # How much more memory than the parent a mutant's process may map before it is stopped.
 MEMORY_HEADROOM_BYTES = 1 << 30
 PROGRESS_EVERY_SECONDS = 10.0
-USAGE_ERROR = 2
 
 # Decision code lives in the spec areas (the areas of the handler table) and in these two
 # modules of helpers that the areas share.
@@ -1231,6 +1231,8 @@ class Report:
 
     modules: tuple[str, ...]
     cases: int
+    vectors_root_sha256: str
+    vectors_version: str
     generated: int
     results: tuple[MutantResult, ...]
     stale: tuple[StaleEntry, ...]
@@ -1257,6 +1259,7 @@ class Report:
         return {
             "format": REPORT_FORMAT,
             "cases": self.cases,
+            "vectors": {"root_sha256": self.vectors_root_sha256, "version": self.vectors_version},
             "generated": self.generated,
             "sample": self.sample,
             "seed": self.seed,
@@ -1303,7 +1306,8 @@ def render_report(report: Report) -> str:
     )
     lines.append(
         f"forkspec mutate: {len(report.results)} mutants{sampled} of {len(report.modules)} modules "
-        f"against {report.cases} cases in {report.seconds:.1f} s"
+        f"against {report.cases} cases in {report.seconds:.1f} s\n"
+        f"vector set {report.vectors_version}, root {report.vectors_root_sha256}"
     )
     header = ("module", "mutants", "killed", "timeout", "error", "survived", "equivalent", "score")
     rows = [
@@ -1401,9 +1405,10 @@ def run_mutation(options: RunOptions, progress: Callable[[str], None] = lambda _
     """Generate the mutants of the chosen modules, run them against the vectors and report."""
     started = time.monotonic()
     try:
-        cases = load_vector_set(options.vectors)
+        vector_set = load_vector_set(options.vectors)
     except VectorSetError as error:
         raise MutationSetupError(f"unusable vector set: {error}") from error
+    cases = vector_set.cases
     try:
         equivalents = load_equivalents(options.equivalents)
     except EquivalentsError as error:
@@ -1498,6 +1503,8 @@ def run_mutation(options: RunOptions, progress: Callable[[str], None] = lambda _
     return Report(
         modules=options.modules,
         cases=len(cases),
+        vectors_root_sha256=vector_set.root_sha256,
+        vectors_version=vector_set.version,
         generated=len(generated),
         results=tuple(ordered),
         stale=tuple(stale),
@@ -1510,12 +1517,6 @@ def run_mutation(options: RunOptions, progress: Callable[[str], None] = lambda _
 
 # ---------------------------------------------------------------------------------------------
 # The command
-
-
-class HarnessError(click.ClickException):
-    """A usage or harness error: reported in one line, exit code 2."""
-
-    exit_code = USAGE_ERROR
 
 
 def parse_min_score(text: str) -> int:
@@ -1619,7 +1620,7 @@ def mutate(
     """Mutate the reference's decision code and run every mutant against the vectors."""
     options = RunOptions(
         modules=modules,
-        vectors=vectors_dir or Path(str(files("forkspec.vectors"))),
+        vectors=vectors_dir or shipped_vectors(),
         equivalents=equivalents or default_equivalents_path(),
         sample=sample,
         seed=seed,

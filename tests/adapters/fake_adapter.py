@@ -65,7 +65,31 @@ def more_input_soon() -> bool:
     return bool(select.select([0], [], [], 0.2)[0])
 
 
-def main(mode: str) -> int:
+MODES = (
+    "reversed-prerelease",
+    "speedy-timeout-first",
+    "no-hello",
+    "versioning-only",
+    "announces-nothing",
+    "markup-name",
+    "unknown-names",
+    "out-of-order",
+    "crash",
+    "orphan",
+    "deep-json",
+    "duplicate",
+    "hang",
+    "garbage",
+    "missing-output",
+    "float-output",
+)
+
+
+def main(arguments: list[str]) -> int:
+    if len(arguments) != 1 or arguments[0] not in MODES:
+        print(f"usage: fake_adapter.py MODE, with MODE one of: {', '.join(MODES)}", file=sys.stderr)
+        return 2
+    mode = arguments[0]
     if mode == "reversed-prerelease":
         versioning.compare_versions = reversed_prerelease_compare
     if mode == "speedy-timeout-first":
@@ -78,12 +102,17 @@ def main(mode: str) -> int:
             return 0
         if message["type"] == "hello":
             hello = hello_reply()
+            hello["client"]["name"] = f"fake-adapter {mode}"
             if mode == "versioning-only":
                 hello["handlers"] = [name for name in hello["handlers"] if name.startswith("version_")]
             if mode == "announces-nothing":
                 hello["handlers"] = []
             if mode == "markup-name":
                 hello["client"]["name"] = "[/bold]x[red"
+            if mode == "unknown-names":
+                hello["handlers"] = [*hello["handlers"], "version_comapre"]
+                hello["presets"] = [*hello["presets"], "testnet"]
+                hello["features"] = [*hello["features"], "bip10"]
             write(hello)
             continue
         reply = reply_to_run(message)
@@ -122,4 +151,4 @@ def main(mode: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,274 @@
+"""Benchmark of the conformance runner itself, every figure measured side by side in one run.
+
+1. Throughput: an instant adapter (it answers each request with the expected output, looked
+   up in a precomputed table) driven by the runner over synthetic cases with window 16, against
+   the floor: a plain Python pipe ping-pong with the same adapter, the same requests and the
+   same window, one JSON line each way and nothing else. Prints both rates and their ratio
+   (target: the runner reaches at least 60% of the floor) and the runner's CPU per case.
+2. Scale: many synthetic cases through the runner in a fresh process, streamed to a reporter
+   that keeps nothing: wall time and peak memory (targets for 100,000 cases: 10 s, 300 MB).
+3. Harness overhead: `forkspec conform` on the shipped suite against evaluating the same cases
+   in-process (`run_handler` and the runner's judge), whole processes, paired, several
+   repetitions; prints min and median of each and of the paired ratios (target: 1.2x).
+
+Usage: python -m forkspec.tools.bench_runner [--cases N] [--scale-cases N] [--repetitions N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+WINDOW = 16
+# The instant adapter's table: version_compare inputs and their outputs.
+ORDERS = {"1.0.0": -1, "1.1.0": 0, "1.2.0": 1}
+INSTANT_HELLO = {
+    "type": "hello",
+    "protocol_version": 1,
+    "client": {"name": "instant", "version": "1"},
+    "handlers": ["version_compare"],
+    "presets": ["mainnet"],
+    "features": [],
+}
+
+
+def serve_instant() -> int:
+    """The instant adapter: the precomputed answer to each request, written at once."""
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        message = json.loads(line)
+        if message["type"] == "hello":
+            out.write(json.dumps(INSTANT_HELLO).encode() + b"\n")
+        elif message["type"] == "shutdown":
+            return 0
+        else:
+            order = ORDERS[message["input"]["left"]]
+            out.write(b'{"type":"result","id":%d,"output":{"order":%d}}\n' % (message["id"], order))
+        out.flush()
+    return 0
+
+
+def instant_command() -> list[str]:
+    return [sys.executable, "-m", "forkspec.tools.bench_runner", "--instant-adapter"]
+
+
+def synthetic_input(index: int) -> dict[str, str]:
+    return {"left": f"1.{index % 3}.0", "right": "1.1.0"}
+
+
+def floor_rate(count: int) -> float:
+    """Messages per second of a bare pipe ping-pong with the instant adapter, window WINDOW.
+
+    The floor does only what any driver must: encode each request as one JSON line, decode
+    each reply line, and keep WINDOW requests in flight; it reads whatever the pipe holds and
+    writes the requests it can send in one call, as the runner does.
+    """
+    child = subprocess.Popen(instant_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+    assert child.stdin and child.stdout
+    to_child, from_child = child.stdin.fileno(), child.stdout.fileno()
+    os.write(to_child, b'{"type":"hello","protocol_version":1}\n')
+    buffer = b""
+    while b"\n" not in buffer:
+        buffer += os.read(from_child, 65536)
+    buffer = b""
+
+    def request(index: int) -> bytes:
+        message = {
+            "type": "run",
+            "id": index,
+            "case": f"c{index}",
+            "handler": "version_compare",
+            "preset": "mainnet",
+            "input": synthetic_input(index),
+        }
+        return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+
+    started = time.perf_counter()
+    sent = min(WINDOW, count)
+    os.write(to_child, b"".join(request(index) for index in range(sent)))
+    received = 0
+    while received < count:
+        buffer += os.read(from_child, 65536)
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            json.loads(line)
+        received += len(lines)
+        more = min(len(lines), count - sent)
+        if more:
+            os.write(to_child, b"".join(request(index) for index in range(sent, sent + more)))
+            sent += more
+    elapsed = time.perf_counter() - started
+    os.write(to_child, b'{"type":"shutdown"}\n')
+    child.stdin.close()
+    child.wait()
+    return count / elapsed
+
+
+def synthetic_cases(count: int) -> list[Any]:
+    from forkspec.conformance.vectorfile import Case
+
+    return [
+        Case(
+            f"mainnet/version_compare/synthetic-{index}",
+            "version_compare",
+            "mainnet",
+            ("VER-7",),
+            "synthetic",
+            (),
+            synthetic_input(index),
+            output={"order": index % 3 - 1},
+        )
+        for index in range(count)
+    ]
+
+
+def runner_rate(count: int) -> tuple[float, float]:
+    """Cases per second of the runner with the instant adapter, and its CPU microseconds per case."""
+    from forkspec.conformance.runner import RunSettings, Session
+    from forkspec.conformance.verdicts import CaseResult, Verdict
+
+    cases = synthetic_cases(count)
+    stop = threading.Event()
+    session = Session(RunSettings(instant_command(), window=WINDOW), stop)
+    passed = 0
+
+    def count_pass(result: CaseResult) -> None:
+        nonlocal passed
+        passed += result.verdict is Verdict.PASS
+
+    started, cpu = time.perf_counter(), time.process_time()
+    session.execute(cases, count_pass, stop)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if passed != count:
+        raise SystemExit(f"the instant adapter passed {passed} of {count} cases")
+    return count / elapsed, cpu / count * 1e6
+
+
+def scale_run(count: int) -> None:
+    """Run `count` synthetic cases, streamed to a reporter that keeps only counts; print time and peak."""
+    import resource
+
+    from forkspec.conformance.runner import RunSettings, Session
+    from forkspec.conformance.verdicts import CaseResult
+
+    started = time.perf_counter()
+    cases = synthetic_cases(count)
+    stop = threading.Event()
+    session = Session(RunSettings(instant_command(), window=WINDOW), stop)
+    verdicts: dict[str, int] = {}
+
+    def tally(result: CaseResult) -> None:
+        verdicts[result.verdict.value] = verdicts.get(result.verdict.value, 0) + 1
+
+    session.execute(cases, tally, stop)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"seconds": elapsed, "peak_bytes": peak, "verdicts": verdicts}))
+
+
+def evaluate_in_process() -> int:
+    """Load the shipped vectors and judge every case on the reference's own answer, in-process."""
+    from importlib.resources import files
+    from pathlib import Path
+
+    from forkspec.conformance.vectorfile import load_vector_set
+    from forkspec.conformance.verdicts import Verdict, judge
+    from forkspec.errors import SpecError
+    from forkspec.handlers import run_handler
+
+    passed = 0
+    for index, case in enumerate(load_vector_set(Path(str(files("forkspec.vectors"))))):
+        started = time.monotonic()
+        answer: dict[str, Any]
+        try:
+            output = run_handler(case.handler, case.preset, dict(case.input))
+            answer = {"type": "result", "id": index, "output": output}
+        except SpecError as rejection:
+            answer = {"type": "error", "id": index, "code": rejection.code.value}
+        passed += judge(case, answer, time.monotonic() - started).verdict is Verdict.PASS
+    print(f"{passed} passed")
+    return 0
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def spread(values: list[float], unit: Callable[[float], str]) -> str:
+    return f"min {unit(min(values))}  median {unit(statistics.median(values))}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=10_000, help="synthetic cases per throughput run")
+    parser.add_argument("--scale-cases", type=int, default=100_000, help="synthetic cases of the scale run")
+    parser.add_argument("--repetitions", type=int, default=5, help="paired repetitions of each comparison")
+    parser.add_argument("--instant-adapter", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--scale-run", type=int, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.instant_adapter:
+        return serve_instant()
+    if arguments.in_process:
+        return evaluate_in_process()
+    if arguments.scale_run:
+        scale_run(arguments.scale_run)
+        return 0
+
+    print(f"1. throughput, {arguments.cases} synthetic cases, window {WINDOW}, instant adapter")
+    floors, rates, cpus, ratios = [], [], [], []
+    for _ in range(arguments.repetitions):
+        floor = floor_rate(arguments.cases)
+        rate, cpu = runner_rate(arguments.cases)
+        floors.append(floor)
+        rates.append(rate)
+        cpus.append(cpu)
+        ratios.append(rate / floor)
+    per_second = lambda value: f"{value:,.0f}/s"  # noqa: E731
+    print(f"   floor (pipe ping-pong)  {spread(floors, per_second)}")
+    print(f"   runner                  {spread(rates, per_second)}")
+    print(f"   runner CPU per case     {spread(cpus, lambda value: f'{value:.1f} us')}")
+    print(f"   runner / floor          {spread(ratios, lambda value: f'{value:.2f}')}  (target >= 0.60)")
+
+    print(f"2. scale, {arguments.scale_cases} synthetic cases through the runner, streamed")
+    completed = subprocess.run(
+        [sys.executable, "-m", "forkspec.tools.bench_runner", "--scale-run", str(arguments.scale_cases)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    scale = json.loads(completed.stdout)
+    megabytes = scale["peak_bytes"] / 2**20
+    print(f"   {scale['seconds']:.2f} s, peak {megabytes:.0f} MB, verdicts {scale['verdicts']}")
+    print("   (targets for 100,000 cases: 10 s, 300 MB)")
+
+    print("3. harness overhead on the shipped suite, whole processes, paired")
+    conform = [sys.executable, "-m", "forkspec.tools.cli", "conform"]
+    in_process = [sys.executable, "-m", "forkspec.tools.bench_runner", "--in-process"]
+    timed(conform)  # warm the file cache once
+    conform_times, in_process_times, overheads = [], [], []
+    for _ in range(arguments.repetitions):
+        through_runner, alone = timed(conform), timed(in_process)
+        conform_times.append(through_runner)
+        in_process_times.append(alone)
+        overheads.append(through_runner / alone)
+    seconds = lambda value: f"{value:.3f} s"  # noqa: E731
+    print(f"   forkspec conform        {spread(conform_times, seconds)}")
+    print(f"   in-process              {spread(in_process_times, seconds)}")
+    print(f"   conform / in-process    {spread(overheads, lambda value: f'{value:.2f}x')}  (target <= 1.2x)")
+    print(f"   (os.cpu_count() = {os.cpu_count()})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
