@@ -49,6 +49,7 @@ from forkspec.conformance.protocol import (
 )
 from forkspec.conformance.vectorfile import Case
 from forkspec.conformance.verdicts import CaseResult, Verdict, judge, same_json
+from forkspec.errors import ErrorCode
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_START_TIMEOUT_SECONDS = 30.0
@@ -80,10 +81,14 @@ class StartInterrupted(AdapterStartError):
 
 
 def unsupported_reason(case: Case, announced: Capabilities) -> str | None:
-    """Why the adapter cannot run `case` according to its hello, or None (CNF-6)."""
+    """Why the adapter cannot run `case` according to its hello, or None (CNF-6).
+
+    A case that expects UNKNOWN_PRESET names a preset no adapter implements: it is sent to every
+    adapter that implements its handler and features.
+    """
     if case.handler not in announced.handlers:
         return f"handler {case.handler} not implemented"
-    if case.preset not in announced.presets:
+    if case.preset not in announced.presets and case.error != ErrorCode.UNKNOWN_PRESET:
         return f"preset {case.preset} not supported"
     if not case.features:
         return None

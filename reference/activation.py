@@ -126,7 +126,10 @@ class StateAt:
 def validate_deployment(deployment: Deployment) -> None:
     """Reject a deployment whose parameters are out of range or inconsistent.
 
-    Implements: SIG-3, SIG-10, ACT-1.
+    A `bip8` deployment starts signaling at its effective start, `max(start_height, period)`,
+    since the genesis period is always DEFINED; its timeout must leave two periods after that.
+
+    Implements: SIG-3, SIG-10, SIG-15, ACT-1.
     """
     if isinstance(deployment, TimeSignaling | HeightSignaling):
         check_range(deployment.bit, 0, MAX_BIT, ErrorCode.DEPLOYMENT_BIT_OUT_OF_RANGE, "bit")
@@ -158,10 +161,12 @@ def validate_deployment(deployment: Deployment) -> None:
                 ErrorCode.HEIGHT_NOT_PERIOD_ALIGNED,
                 f"{name} {height} is not a multiple of the period {deployment.period}",
             )
+        effective_start = max(deployment.start_height, deployment.period)
         ensure(
-            deployment.timeout_height >= deployment.start_height + 2 * deployment.period,
+            deployment.timeout_height >= effective_start + 2 * deployment.period,
             ErrorCode.TIMEOUT_NOT_AFTER_START,
-            "timeout_height must be at least two periods after start_height",
+            f"timeout_height {deployment.timeout_height} must be at least two periods after "
+            f"the effective start {effective_start}",
         )
     if isinstance(deployment, FixedHeight):
         check_range(

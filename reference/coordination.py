@@ -57,7 +57,7 @@ class EventType(StrEnum):
     EXPIRE = "expire"
 
 
-# Where each event is legal (HFC-3).
+# Where each event is legal (HFC-3). SCHEDULED has no `expire`: its deadline is a height (HFC-16).
 LEGAL_IN: dict[EventType, frozenset[ProposalState]] = {
     EventType.ATTACH_AUDIT: frozenset({ProposalState.REVIEW}),
     EventType.OPEN_VOTING: frozenset({ProposalState.REVIEW}),
@@ -128,7 +128,10 @@ def propose(kind: UpgradeKind, at: int, specification: bool, auditors: Sequence[
 
 
 def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
-    """The proposal after `event`, or a rejection that leaves it as it was. Implements: HFC-3."""
+    """The proposal after `event`, or a rejection that leaves it as it was.
+
+    Implements: HFC-3, HFC-16, HFC-17.
+    """
     _check_time(event.at, "at")
     ensure(
         event.at >= proposal.last_event_at,
@@ -153,6 +156,7 @@ def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
         case EventType.SCHEDULE:
             return _schedule(advanced, event, preset)
         case EventType.ACTIVATE:
+            # HFC-17: judged by the height alone, at any time from the scheduling on.
             _check_height(event.height, "height")
             ensure(
                 event.height >= proposal.activation_height,
@@ -217,17 +221,20 @@ def _vote(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
 
 
 def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
-    """HFC-8, HFC-14: after the window, approved when the approving stake meets the kind's threshold;
-    an approval closed too late to be scheduled expires at once (HFC-12)."""
+    """HFC-8, HFC-14: after the window, approved when the approving stake meets the kind's threshold.
+
+    A vote closed only after the scheduling deadline is EXPIRED whatever its tally, the same
+    answer as `expire` gives it (HFC-15).
+    """
     closes_at = _voting_closes_at(proposal, preset)
     ensure(event.at >= closes_at, ErrorCode.VOTING_STILL_OPEN, f"voting is open until {closes_at}")
+    if event.at > _schedule_deadline(proposal, preset):
+        return replace(proposal, state=ProposalState.EXPIRED)
     ballots = [
         Validator(name, stake, proposal.votes.get(name, False)) for name, stake in proposal.stakes.items()
     ]
     if not tally_support(proposal.kind, ballots, preset).met:
         return replace(proposal, state=ProposalState.REJECTED)
-    if event.at > _schedule_deadline(proposal, preset):
-        return replace(proposal, state=ProposalState.EXPIRED)
     return replace(proposal, state=ProposalState.APPROVED)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from forkspec import run_handler
+from forkspec.errors import ErrorCode, SpecError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -178,6 +179,13 @@ class Oracle:
         return None
 
 
+def oracle_bip8_parameters_valid(deployment: Json) -> bool:
+    """SIG-10 and SIG-15: the genesis period is DEFINED, so signaling starts at max(start, period)
+    at the earliest; the timeout leaves one STARTED period and one more before it (for MUST_SIGNAL)."""
+    period = deployment["period"]
+    return deployment["timeout_height"] >= max(deployment["start_height"], period) + 2 * period
+
+
 def reference_table(deployment: Json, runs: list[Json]) -> list[Json]:
     length = sum(run["count"] for run in runs)
     data = {"deployment": deployment, "chain": runs, "heights": list(range(length + 1))}
@@ -315,8 +323,17 @@ def test_time_signaling_matches_oracle(case: tuple[Json, Json, list[Json]]) -> N
 @given(bip8_cases())
 def test_bip8_matches_oracle(case: tuple[Json, list[Json]]) -> None:
     deployment, runs = case
-    assert_same_tables(deployment, runs)
+    if not oracle_bip8_parameters_valid(deployment):
+        with pytest.raises(SpecError) as rejection:
+            reference_table(deployment, runs)
+        assert rejection.value.code is ErrorCode.TIMEOUT_NOT_AFTER_START
+        return
+    table = assert_same_tables(deployment, runs)
     assert reference_invalid(deployment, runs) == Oracle(deployment, runs).first_invalid()
+    # SIG-15: every MUST_SIGNAL block lies before timeout_height, as BIP-8 intends.
+    assert all(
+        entry["height"] < deployment["timeout_height"] for entry in table if entry["state"] == "MUST_SIGNAL"
+    )
 
 
 # Every pattern of the top three bits, with any low bits, and fully random 32-bit values.

@@ -942,12 +942,11 @@ class Model:
                 p.soft_fork_threshold_bps if self.kind is UpgradeKind.SOFT_FORK else p.hard_fork_threshold_bps
             )
             approved = share >= Fraction(threshold, BASIS_POINTS)
-            # HFC-8: an approval closed after the scheduling deadline can never be scheduled.
-            after = (
-                (S.APPROVED if event.at <= self.schedule_deadline() else S.EXPIRED)
-                if approved
-                else S.REJECTED
-            )
+            # HFC-15: a vote closed after the scheduling deadline expires, whatever its tally.
+            if event.at > self.schedule_deadline():
+                after = S.EXPIRED
+            else:
+                after = S.APPROVED if approved else S.REJECTED
         elif event.type is E.SCHEDULE:
             heights = (event.current_height, event.activation_height)
             checks = [
@@ -1136,3 +1135,56 @@ def test_event_from_json(data: dict[str, Any], check_fields: Callable[[Event], b
     event = event_from_json(data)
     assert (event.type.value, event.at) == (data["type"], data["at"])
     assert check_fields(event)
+
+
+# --------------------------------------------------------------------------------------------
+# One answer per set of facts (HFC-15, HFC-16, HFC-17)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("approve", [True, False])
+@pytest.mark.parametrize("late", [0, 1, 10**6])
+def test_a_vote_not_closed_by_the_deadline_ends_expired_however_it_ends(
+    approve: bool, late: int, preset: Preset
+) -> None:
+    """HFC-15: after the scheduling deadline, close_voting and expire give the same EXPIRED."""
+    line = Timeline(preset)
+    deadline = line.closes + preset.schedule_window_seconds
+    voting = [open_voting(line.opened), vote(line.opened, approve=approve)]
+    by_closing = last_step([*voting, close(deadline + 1 + late)], preset)
+    by_expiring = last_step([*voting, expire(deadline + 1 + late)], preset)
+    assert by_closing == by_expiring == (S.EXPIRED, None)
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_vote_closed_at_the_deadline_follows_its_tally(approve: bool, preset: Preset) -> None:
+    """HFC-8, HFC-15: at the deadline itself the tally still decides, and expire is too early."""
+    line = Timeline(preset)
+    deadline = line.closes + preset.schedule_window_seconds
+    voting = [open_voting(line.opened), vote(line.opened, approve=approve)]
+    assert last_step([*voting, close(deadline)], preset) == (S.APPROVED if approve else S.REJECTED, None)
+    assert last_step([*voting, expire(deadline)], preset) == (S.VOTING, ErrorCode.DEADLINE_NOT_REACHED)
+
+
+@pytest.mark.parametrize("after", [0, 1, 10**9])
+def test_scheduled_never_expires(after: int, preset: Preset) -> None:
+    """HFC-16: expire in SCHEDULED is illegal at any time; the proposal still activates afterwards."""
+    scheduled = prefix_for(S.SCHEDULED, preset)
+    late = Timeline(preset).closes + preset.schedule_window_seconds + after
+    steps = run([*scheduled, expire(late), activate(late, Timeline(preset).lead)], preset)
+    assert [(step.state, step.error) for step in steps[-2:]] == [
+        (S.SCHEDULED, ErrorCode.ILLEGAL_TRANSITION),
+        (S.ACTIVE, None),
+    ]
+
+
+def test_activation_is_judged_by_height_alone(preset: Preset) -> None:
+    """HFC-17: the height decides, in the very second of the scheduling; one block short never passes."""
+    line = Timeline(preset)
+    scheduled = prefix_for(S.SCHEDULED, preset)
+    at = scheduled[-1].at
+    assert last_step([*scheduled, activate(at, line.lead)], preset) == (S.ACTIVE, None)
+    assert last_step([*scheduled, activate(at + 10**9, line.lead - 1)], preset) == (
+        S.SCHEDULED,
+        ErrorCode.ACTIVATION_HEIGHT_NOT_REACHED,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -779,3 +780,38 @@ def test_well_formed_input_gives_a_valid_output_or_a_spec_error(
         assert error.code is not ErrorCode.INVALID_INPUT, error.detail
     else:
         assert_valid_output(name, output)
+
+
+def _integer_nodes(node: object, in_output: bool = False) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every `{"type": "integer"}` schema node, with whether it lies under an output definition."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            yield node, in_output
+        for key, value in node.items():
+            yield from _integer_nodes(value, in_output or key == "output")
+    elif isinstance(node, list):
+        for value in node:
+            yield from _integer_nodes(value, in_output)
+
+
+SCHEMA_DIRECTORY = Path(__file__).resolve().parents[1] / "spec" / "schemas"
+
+
+@pytest.mark.parametrize(
+    "schema_path",
+    [
+        "activation.json",
+        *(f"handlers/{path.name}" for path in sorted((SCHEMA_DIRECTORY / "handlers").glob("*.json"))),
+    ],
+)
+def test_every_input_integer_states_its_range_and_code(schema_path: str) -> None:
+    """GEN-3, GEN-7: a value in its JSON type but outside its range passes the schema, so each input
+    integer's schema says what the range is and which code rejects a value outside it."""
+    document = json.loads((SCHEMA_DIRECTORY / schema_path).read_text())
+    codes = {code.value for code in ErrorCode}
+    for node, in_output in _integer_nodes(document):
+        if in_output:
+            continue
+        description = node.get("description", "")
+        assert ".." in description, (schema_path, node)
+        assert any(code in description for code in codes), (schema_path, node)

@@ -9,7 +9,11 @@ import pytest
 import yaml
 from forkspec.conformance import vectorfile
 from forkspec.conformance.vectorfile import Case, VectorSetError, load_vector_set
-from forkspec.handlers import HANDLERS
+from forkspec.errors import ErrorCode
+from forkspec.handlers import HANDLERS, handler_schema_path
+from forkspec.presets import preset_names
+from forkspec.schemas import load_schema
+from forkspec.tools.cases import UNDEFINED_PRESET
 from forkspec.tools.conform import shipped_vectors
 from forkspec.tools.generate import generate_vector_set, vector_set_differences, write_vector_set
 
@@ -47,7 +51,7 @@ def test_libyaml_and_pure_python_dumpers_write_the_same_bytes(monkeypatch: pytes
 
 def test_shipped_set_loads_with_every_handler_and_both_outcomes(shipped_cases: list[Case]) -> None:
     assert {case.handler for case in shipped_cases} == set(HANDLERS)
-    assert {case.preset for case in shipped_cases} == {"mainnet", "minimal"}
+    assert {case.preset for case in shipped_cases} == {*preset_names(), UNDEFINED_PRESET}
     for handler in HANDLERS:
         outcomes = {case.error is None for case in shipped_cases if case.handler == handler}
         assert outcomes == {True, False}, handler
@@ -187,7 +191,22 @@ DEFECTS = [
         "repeated key handler",
     ),
     ("case count differs from the manifest", lambda root: _miscount(root, COMPARE), False, "counts"),
-    ("unknown preset", lambda root: _move_to_preset(root, COMPARE, "testnet"), True, "unknown preset"),
+    (
+        "unknown preset",
+        lambda root: _move_to_preset(root, COMPARE, "testnet"),
+        True,
+        "unknown preset 'testnet'",
+    ),
+    (
+        "valid input in an INVALID_INPUT case",
+        lambda root: _rewrite(
+            root / "mainnet/versioning/version_parse.yaml",
+            "input: {version: 0}\n  error: INVALID_INPUT",
+            "input: {version: '1.0.0'}\n  error: INVALID_INPUT",
+        ),
+        True,
+        "input is valid, but the case expects INVALID_INPUT",
+    ),
     (
         "bad root hash",
         lambda root: _rewrite(root / vectorfile.MANIFEST_NAME, "root_sha256: ", "root_sha256: 0"),
@@ -221,8 +240,57 @@ def test_generate_refuses_a_directory_that_is_not_a_vector_set(tmp_path: Path) -
     assert precious.read_text() == "name: mainnet\n"
 
 
-def test_in_newer_areas_exactly_the_invalid_cases_expect_an_error(shipped_cases: list[Case]) -> None:
-    """A case author's slip (a height past the chain, a typo in a deployment) must not become a vector."""
+def test_exactly_the_invalid_cases_expect_an_error(shipped_cases: list[Case]) -> None:
+    """VEC-16: a case author's slip (a height past the chain, a typo) never becomes a vector."""
+    assert {case.area for case in shipped_cases} == {handler.area for handler in HANDLERS.values()}
     for case in shipped_cases:
-        if case.area in {"activation", "coordination", "schedule"}:
-            assert (case.error is not None) == case.id.split("/")[2].startswith("invalid-"), case.id
+        assert (case.error is not None) == case.id.split("/")[2].startswith("invalid-"), case.id
+
+
+GENERIC_SLUGS = {
+    "invalid-input-extra-field": ErrorCode.INVALID_INPUT,
+    "invalid-input-wrong-type-": ErrorCode.INVALID_INPUT,
+    "invalid-input-missing-": ErrorCode.INVALID_INPUT,
+    "invalid-preset-unknown": ErrorCode.UNKNOWN_PRESET,
+    "invalid-preset-before-input": ErrorCode.UNKNOWN_PRESET,
+}
+
+
+@pytest.mark.parametrize("handler", sorted(HANDLERS))
+def test_every_handler_has_the_generic_invalid_cases(shipped_cases: list[Case], handler: str) -> None:
+    """GEN-3, GEN-6, GEN-7: a wrong type, a missing and an extra field, and an unknown preset, per handler;
+    `true` and `1.0` for an integer wherever the handler's input holds one."""
+    slugs = {case.id.split("/")[2]: case for case in shipped_cases if case.handler == handler}
+    for prefix, code in GENERIC_SLUGS.items():
+        matching = [case for slug, case in slugs.items() if slug.startswith(prefix)]
+        assert matching, (handler, prefix)
+        assert {case.error for case in matching} == {code}, (handler, prefix)
+    required = load_schema(handler_schema_path(handler))["$defs"]["input"]["required"]
+    assert {slug.removeprefix("invalid-input-missing-") for slug in slugs if "-missing-" in slug} >= {
+        field.replace("_", "-") for field in required
+    }
+    for kind in ("bool", "float"):
+        integer_cases = [
+            case for slug, case in slugs.items() if slug.startswith(f"invalid-input-{kind}-for-")
+        ]
+        assert all(case.error == ErrorCode.INVALID_INPUT for case in integer_cases)
+        if handler not in TEXT_ONLY_HANDLERS:
+            assert integer_cases, (handler, kind)
+
+
+# Handlers whose input holds no integer at all, so that no boolean or 1.0 can stand in for one.
+TEXT_ONLY_HANDLERS = {
+    "version_parse",
+    "version_compare",
+    "version_bump",
+    "upgrade_policy",
+    "flags_encode",
+    "flags_in_force",
+}
+
+
+def test_undefined_preset_cases_expect_unknown_preset(shipped_cases: list[Case]) -> None:
+    """GEN-6: every case under a preset no file defines expects UNKNOWN_PRESET, and such cases exist."""
+    undefined = [case for case in shipped_cases if case.preset not in preset_names()]
+    assert {case.handler for case in undefined} == set(HANDLERS)
+    assert {(case.preset, case.error) for case in undefined} == {(UNDEFINED_PRESET, ErrorCode.UNKNOWN_PRESET)}

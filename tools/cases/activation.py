@@ -12,7 +12,7 @@ from typing import Any
 
 from forkspec.activation import MAX_PERIODS, UINT32_MAX
 from forkspec.presets import load_preset
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 BIT = 1
 SIGNAL = 0x20000000 | 1 << BIT
@@ -433,6 +433,394 @@ def _fixed(preset: str) -> Iterator[CaseSpec]:
         )
 
 
+def _run_boundaries(preset: str) -> Iterator[CaseSpec]:
+    """Period boundaries inside a run, count windows over several runs, medians inside a stepped run."""
+    parameters = load_preset(preset)
+    period, threshold = parameters.signaling_period, parameters.signaling_threshold
+    for rules in VARIANTS:
+        make = partial(time_deployment, rules, period, threshold)
+        tag = rules.replace("_", "-")
+        yield _states(
+            f"{tag}-period-boundary-inside-a-run",
+            ("SIG-1", "SIG-6", "ACT-4"),
+            f"{rules}: one run of signaling blocks covers two whole periods; the boundary between "
+            "them falls inside the run",
+            make(),
+            [run(period, NO_SIGNAL, START), run(2 * period, SIGNAL, START)],
+            boundaries(3, period),
+            preset,
+        )
+        # The period [period, 2*period) starts inside a run of 5 signaling blocks (3 of them in the
+        # period) and ends inside another signaling run that continues into the next period; the
+        # non-signaling run between them sets the count.
+        for signals, slug in ((threshold, "exactly-threshold"), (threshold - 1, "one-below-threshold")):
+            gap = period - signals
+            yield _states(
+                f"{tag}-count-window-over-several-runs-{slug}",
+                ("SIG-6", "ACT-4"),
+                f"{rules}: {signals} signals in a period that starts and ends inside signaling runs",
+                make(),
+                [
+                    run(period - 2, NO_SIGNAL, START),
+                    run(5, SIGNAL, START),
+                    run(gap, NO_SIGNAL, START),
+                    run(period - 3 - gap + 1, SIGNAL, START),
+                    run(2 * period, NO_SIGNAL, START),
+                ],
+                [period, 2 * period, 3 * period],
+                preset,
+            )
+        # A stepped run from height 5: the median time past of block 2*period-1 is the time of
+        # block 2*period-6, the run's block 2*period-11, at `base + 2*period - 11`.
+        base = START - 100
+        median = base + 2 * period - 11
+        for start_time, why in ((median, "exactly at"), (median + 1, "one second after")):
+            yield _states(
+                f"{tag}-mtp-in-a-stepped-run-{why.replace(' ', '-')}-start",
+                ("SIG-4", "ACT-4"),
+                f"{rules}: the median time past, read from a stepped run starting at height 5, is {why} "
+                "start_time",
+                make(start_time=start_time),
+                [run(5, NO_SIGNAL, base - 50), run(3 * period, NO_SIGNAL, base, 1)],
+                [period, 2 * period, 3 * period],
+                preset,
+            )
+    for signals, slug in ((threshold, "exactly-threshold"), (threshold - 1, "one-below-threshold")):
+        yield _states(
+            f"first-run-reaches-into-the-signaling-period-{slug}",
+            ("SIG-6", "ACT-4"),
+            f"bip9: the genesis run of signaling blocks runs {signals} blocks into the first counted period",
+            time_deployment("bip9", period, threshold),
+            [run(period + signals, SIGNAL, START), run(2 * period - signals, NO_SIGNAL, START)],
+            [period, 2 * period, 3 * period],
+            preset,
+        )
+    yield _states(
+        "signals-in-the-last-run-of-the-chain",
+        ("SIG-6", "ACT-4", "ACT-7"),
+        "bip9: the counted period is the chain's last run, all signaling, asked at the chain's end",
+        time_deployment("bip9", period, threshold),
+        [run(period, NO_SIGNAL, START), run(period, NO_SIGNAL, START), run(period, SIGNAL, START)],
+        boundaries(3, period),
+        preset,
+    )
+    yield _states(
+        "bip8-period-boundary-inside-a-run",
+        ("SIG-1", "SIG-11", "ACT-4"),
+        "bip8: one run of signaling blocks covers two whole periods",
+        _bip8(period, threshold, period, 4 * period, False),
+        [run(period, NO_SIGNAL, START), run(2 * period, SIGNAL, START)],
+        boundaries(3, period),
+        preset,
+    )
+
+
+def _bip8(period: int, threshold: int, start: int, timeout: int, lot: bool, bit: int = BIT) -> Json:
+    return {
+        "method": "bip8",
+        "bit": bit,
+        "period": period,
+        "threshold": threshold,
+        "start_height": start,
+        "timeout_height": timeout,
+        "lock_in_on_timeout": lot,
+    }
+
+
+def _odd_periods() -> Iterator[CaseSpec]:
+    """Periods of 3 and of 1 block with a threshold of 1: no arithmetic may assume an even period."""
+    for rules in VARIANTS:
+        tag = rules.replace("_", "-")
+        yield _states(
+            f"{tag}-period-3-threshold-1",
+            ("SIG-1", "SIG-3", "SIG-6"),
+            f"{rules}: a period of 3 blocks, one signal locks in",
+            time_deployment(rules, 3, 1),
+            [
+                run(3, NO_SIGNAL, START),
+                run(1, NO_SIGNAL, START),
+                run(1, SIGNAL, START),
+                run(7, NO_SIGNAL, START),
+            ],
+            boundaries(4, 3),
+            "minimal",
+        )
+        yield _states(
+            f"{tag}-period-1-threshold-1",
+            ("SIG-1", "SIG-3"),
+            f"{rules}: a period of one block, the smallest there is",
+            time_deployment(rules, 1, 1),
+            [run(1, NO_SIGNAL, START), run(1, SIGNAL, START), run(2, NO_SIGNAL, START)],
+            boundaries(4, 1),
+            "minimal",
+        )
+    yield _states(
+        "bip8-period-3-threshold-1",
+        ("SIG-3", "SIG-11"),
+        "bip8: a period of 3 blocks, one signal locks in",
+        _bip8(3, 1, 3, 12, True),
+        [run(3, NO_SIGNAL, START), run(2, NO_SIGNAL, START), run(1, SIGNAL, START), run(9, NO_SIGNAL, START)],
+        boundaries(5, 3),
+        "minimal",
+    )
+    for lot in (False, True):
+        tag = "lot" if lot else "no-lot"
+        yield _states(
+            f"bip8-{tag}-period-1-shortest-timeout",
+            ("SIG-10", "SIG-11", "SIG-15"),
+            f"bip8 with lock_in_on_timeout {lot}: period 1, start_height 1, timeout_height 3",
+            _bip8(1, 1, 1, 3, lot),
+            [run(5, NO_SIGNAL, START)],
+            boundaries(5, 1),
+            "minimal",
+        )
+
+
+def _bip8_edges(preset: str) -> Iterator[CaseSpec]:
+    """The shortest timeout, start_height 0, and MUST_SIGNAL failures spread over runs (SIG-10 to SIG-15)."""
+    parameters = load_preset(preset)
+    period, threshold = parameters.signaling_period, parameters.signaling_threshold
+    silent = [run(6 * period, NO_SIGNAL, START)]
+    for lot in (False, True):
+        tag = "lot" if lot else "no-lot"
+        yield _states(
+            f"bip8-{tag}-timeout-exactly-two-periods-after-start",
+            ("SIG-10", "SIG-11"),
+            f"bip8 with lock_in_on_timeout {lot}: timeout_height = start_height + 2 periods, the shortest",
+            _bip8(period, threshold, period, 3 * period, lot),
+            silent,
+            boundaries(5, period),
+            preset,
+        )
+        yield _states(
+            f"bip8-{tag}-start-height-0",
+            ("SIG-1", "SIG-11", "SIG-15"),
+            f"bip8 with lock_in_on_timeout {lot}: start_height 0 starts at the first period after genesis",
+            _bip8(period, threshold, 0, 3 * period, lot),
+            silent,
+            boundaries(5, period),
+            preset,
+        )
+        yield _states(
+            f"invalid-bip8-{tag}-start-height-0-timeout-two-periods",
+            ("SIG-10", "SIG-15"),
+            f"bip8 with lock_in_on_timeout {lot}: start_height 0 and timeout_height 2 periods leave one "
+            "STARTED period and put MUST_SIGNAL at the timeout",
+            _bip8(period, threshold, 0, 2 * period, lot),
+            silent,
+            [0],
+            preset,
+        )
+        yield _states(
+            f"bip8-{tag}-start-height-0-lock-in-in-first-period",
+            ("SIG-11", "SIG-15"),
+            f"bip8 with lock_in_on_timeout {lot}: start_height 0, signals in period 1 lock in",
+            _bip8(period, threshold, 0, 3 * period, lot),
+            [run(period, NO_SIGNAL, START), run(period, SIGNAL, START), run(3 * period, NO_SIGNAL, START)],
+            boundaries(4, period),
+            preset,
+        )
+    yield _states(
+        "invalid-bip8-period-1-timeout-2",
+        ("SIG-10", "SIG-15"),
+        "bip8: period 1, start_height 0, timeout_height 2: the effective start is height 1",
+        _bip8(1, 1, 0, 2, True),
+        [run(4, NO_SIGNAL, START)],
+        [0],
+        preset,
+    )
+    deployment = _bip8(period, threshold, period, 4 * period, True)
+    must_signal = 3 * period
+    allowed = period - threshold
+    for slug, description, runs in (
+        (
+            "failures-in-three-runs-one-too-many",
+            f"{allowed + 1} non-signaling blocks, each in its own run between signaling runs",
+            [run(1, NO_SIGNAL, START), run(1, SIGNAL, START)] * (allowed + 1),
+        ),
+        (
+            "failures-in-two-runs-allowed",
+            f"{allowed} non-signaling blocks in separate runs",
+            [run(1, SIGNAL, START), run(1, NO_SIGNAL, START)] * allowed,
+        ),
+        (
+            "failures-then-a-long-run",
+            "one failure, then a run of failures that passes the allowance in its middle",
+            [run(1, NO_SIGNAL, START), run(2, SIGNAL, START), run(period - 3, NO_SIGNAL, START)],
+        ),
+        (
+            "failures-last-run-spans-into-next-period",
+            "the allowance is used up at the period's end by a run that continues into the next period",
+            [run(period - allowed, SIGNAL, START), run(allowed + period, NO_SIGNAL, START)],
+        ),
+    ):
+        chain = [run(must_signal, NO_SIGNAL, START), *runs]
+        length = sum(block_run["count"] for block_run in chain)
+        if length < must_signal + period:
+            chain.append(run(must_signal + period - length, SIGNAL, START))
+        yield CaseSpec(
+            "deployment_validity",
+            f"bip8-must-signal-{slug}",
+            ("SIG-12", "SIG-13"),
+            f"bip8 MUST_SIGNAL period ({period - threshold} failures allowed): {description}",
+            {"deployment": deployment, "chain": chain},
+            presets=(preset,),
+            features=("bip8",),
+        )
+    yield CaseSpec(
+        "deployment_validity",
+        "bip8-empty-chain",
+        ("SIG-13", "ACT-4"),
+        "bip8 on the empty chain: no block, none invalid",
+        {"deployment": deployment, "chain": []},
+        presets=(preset,),
+        features=("bip8",),
+    )
+    fixed_and_timed: list[Json] = [
+        {"method": "always_active"},
+        {"method": "never_active"},
+        {"method": "height", "activation_height": period},
+        time_deployment("speedy_trial", period, threshold),
+    ]
+    for method_deployment in fixed_and_timed:
+        method = str(method_deployment["method"])
+        yield CaseSpec(
+            "deployment_validity",
+            f"{method.replace('_', '-')}-has-no-mandatory-signaling",
+            ("SIG-12", "ACT-1", "ACT-2"),
+            f"a {method} deployment never makes a block invalid",
+            {"deployment": method_deployment, "chain": silent},
+            presets=(preset,),
+            features=(method,) if method == "speedy_trial" else (),
+        )
+
+
+def _boundary_values(preset: str) -> Iterator[CaseSpec]:
+    """Valid values at the ends of their ranges: bit 0, time 0, versions 0 and 2^32-1, maximal counts."""
+    parameters = load_preset(preset)
+    period, threshold = parameters.signaling_period, parameters.signaling_threshold
+    yield _states(
+        "bip9-bit-0",
+        ("SIG-3", "SIG-6"),
+        "bip9 on bit 0 locks in from versions 0x20000001",
+        time_deployment("bip9", period, threshold, bit=0),
+        [run(period, NO_SIGNAL, START), run(period, 0x20000001, START), run(period, NO_SIGNAL, START)],
+        boundaries(3, period),
+        preset,
+    )
+    yield _states(
+        "bip8-bit-0",
+        ("SIG-3", "SIG-6", "SIG-11"),
+        "bip8 on bit 0 locks in from versions 0x20000001",
+        _bip8(period, threshold, period, 4 * period, False, bit=0),
+        [run(period, NO_SIGNAL, START), run(period, 0x20000001, START), run(2 * period, NO_SIGNAL, START)],
+        boundaries(4, period),
+        preset,
+    )
+    for rules in VARIANTS:
+        tag = rules.replace("_", "-")
+        yield _states(
+            f"{tag}-start-time-0-and-times-0",
+            ("SIG-3", "SIG-4", "ACT-4"),
+            f"{rules}: start_time 0 and every block at time 0: STARTED after genesis",
+            time_deployment(rules, period, threshold, start_time=0, timeout=1),
+            [run(period, NO_SIGNAL, 0), run(period, SIGNAL, 0), run(period, NO_SIGNAL, 1)],
+            boundaries(3, period),
+            preset,
+        )
+        yield _states(
+            f"{tag}-timeout-at-2-64-minus-1",
+            ("SIG-3", "ACT-4"),
+            f"{rules}: timeout 2^64-1, reached by a last block time of exactly 2^64-1",
+            time_deployment(rules, period, threshold, timeout=UINT64_MAX),
+            [
+                run(period, NO_SIGNAL, START),
+                run(period, NO_SIGNAL, START),
+                run(period - 1, NO_SIGNAL, START),
+                run(2, NO_SIGNAL, UINT64_MAX - UINT64_MAX // 2, UINT64_MAX // 2),
+                run(period - 1, NO_SIGNAL, UINT64_MAX),
+            ],
+            boundaries(4, period),
+            preset,
+        )
+    yield _states(
+        "versions-0-and-2-32-minus-1-do-not-signal",
+        ("SIG-6", "ACT-4"),
+        "blocks of version 0 and 0xFFFFFFFF (the bit set, top bits 111) do not signal",
+        time_deployment("bip9", period, 1),
+        [
+            run(period, NO_SIGNAL, START),
+            run(period // 2, 0, START),
+            run(period - period // 2, UINT32_MAX, START),
+        ],
+        boundaries(2, period),
+        preset,
+    )
+    yield _states(
+        "empty-chain",
+        ("ACT-4", "ACT-7", "SIG-1"),
+        "the empty chain: the state of the genesis block to be built is DEFINED",
+        time_deployment("bip9", period, threshold),
+        [],
+        [0],
+        preset,
+    )
+    yield _states(
+        "height-activation-at-0-on-the-empty-chain",
+        ("ACT-1", "ACT-4", "ACT-7"),
+        "a fixed activation at height 0 on the empty chain: the genesis block is ACTIVE",
+        {"method": "height", "activation_height": 0},
+        [],
+        [0],
+        preset,
+    )
+    yield _states(
+        "run-starting-at-the-previous-runs-last-time",
+        ("ACT-4", "ACT-5"),
+        "a run whose time equals the last block time of the stepped run before it",
+        time_deployment("bip9", period, threshold, start_time=START + 10 * (period - 1)),
+        [run(period, NO_SIGNAL, START, 10), run(period, NO_SIGNAL, START + 10 * (period - 1))],
+        boundaries(2, period),
+        preset,
+    )
+    yield _states(
+        "time-step-2-64-minus-1",
+        ("ACT-4",),
+        "a run of two blocks with time step 2^64-1: the last block is at exactly 2^64-1",
+        {"method": "always_active"},
+        [run(2, NO_SIGNAL, 0, UINT64_MAX)],
+        [0, 2],
+        preset,
+    )
+    yield _states(
+        "chain-of-2-32-minus-1-blocks",
+        ("ACT-4", "ACT-7"),
+        "one run of 2^32-1 blocks, the longest chain, asked at its end",
+        {"method": "height", "activation_height": UINT32_MAX},
+        [run(UINT32_MAX, NO_SIGNAL, START)],
+        [0, UINT32_MAX - 1, UINT32_MAX],
+        preset,
+    )
+    yield _states(
+        "bip9-period-2-30-on-the-longest-chain",
+        ("SIG-3", "SIG-6", "ACT-4", "ACT-6"),
+        "bip9 with a period of 2^30 blocks over a run of 2^32-1 signaling blocks",
+        time_deployment("bip9", 2**30, 2**30),
+        [run(UINT32_MAX, SIGNAL, START)],
+        [0, 2**30, 2**31, 3 * 2**30, UINT32_MAX],
+        preset,
+    )
+    yield _states(
+        "bip9-period-2-32-minus-1",
+        ("SIG-3", "ACT-6"),
+        "bip9 with the longest period, 2^32-1 blocks: the one boundary is at the chain's end",
+        time_deployment("bip9", UINT32_MAX, UINT32_MAX),
+        [run(UINT32_MAX, SIGNAL, START)],
+        [0, UINT32_MAX],
+        preset,
+    )
+
+
 def _invalid(preset: str) -> Iterator[CaseSpec]:
     period, threshold = load_preset(preset).signaling_period, load_preset(preset).signaling_threshold
     chain = [run(2 * period, NO_SIGNAL, START)]
@@ -445,7 +833,7 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
         "timeout_height": 3 * period,
         "lock_in_on_timeout": False,
     }
-    for slug, requirements, description, deployment in (
+    deployment_cases: list[tuple[str, tuple[str, ...], str, Json]] = [
         (
             "bit-29",
             ("SIG-3",),
@@ -509,10 +897,79 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
             "a negative activation height",
             {"method": "height", "activation_height": -1},
         ),
-    ):
+        (
+            "activation-height-at-2-32",
+            ("ACT-1",),
+            "an activation height at 2^32",
+            {"method": "height", "activation_height": UINT32_MAX + 1},
+        ),
+        ("period-at-2-32", ("SIG-3",), "a period of 2^32 blocks", time_deployment("bip9", 2**32, threshold)),
+        (
+            "timeout-negative",
+            ("SIG-3",),
+            "a negative timeout",
+            time_deployment("bip9", period, threshold, timeout=-1),
+        ),
+        (
+            "start-time-at-2-64",
+            ("SIG-3",),
+            "a start_time at 2^64",
+            time_deployment("bip9", period, threshold, start_time=UINT64_MAX + 1, timeout=UINT64_MAX + 2),
+        ),
+        (
+            "start-time-and-timeout-0",
+            ("SIG-3", "GEN-7"),
+            "start_time and timeout both 0: both in range, the timeout not after the start",
+            time_deployment("bip9", period, threshold, start_time=0, timeout=0),
+        ),
+        (
+            "min-activation-height-negative",
+            ("SIG-3",),
+            "a negative min_activation_height",
+            time_deployment("speedy_trial", period, threshold, min_activation_height=-1),
+        ),
+        ("bip8-start-negative", ("SIG-10",), "a negative start_height", {**bip8, "start_height": -period}),
+        (
+            "bip8-start-minus-1",
+            ("SIG-10", "GEN-7"),
+            "start_height -1, one below the range (and not aligned: the range is checked first)",
+            {**bip8, "start_height": -1},
+        ),
+        (
+            "bip8-timeout-minus-1",
+            ("SIG-10", "GEN-7"),
+            "timeout_height -1, one below the range (and not aligned: the range is checked first)",
+            {**bip8, "timeout_height": -1},
+        ),
+        (
+            "bip8-start-at-2-32",
+            ("SIG-10",),
+            "a start_height at 2^32 (a multiple of the period)",
+            {**bip8, "start_height": 2**32, "timeout_height": 2**32 + 2 * period},
+        ),
+        (
+            "bip8-timeout-at-2-32",
+            ("SIG-10",),
+            "a timeout_height at 2^32 (a multiple of the period)",
+            {**bip8, "timeout_height": 2**32},
+        ),
+        (
+            "bip8-timeout-negative",
+            ("SIG-10",),
+            "a negative timeout_height",
+            {**bip8, "timeout_height": -period},
+        ),
+        (
+            "bip8-timeout-not-aligned-and-too-soon",
+            ("SIG-10", "GEN-7"),
+            "a timeout_height neither aligned nor two periods after the start: alignment is checked first",
+            {**bip8, "timeout_height": 2 * period - 1},
+        ),
+    ]
+    for slug, requirements, description, deployment in deployment_cases:
         yield _states(f"invalid-{slug}", requirements, description, deployment, chain, [0], preset)
     valid = time_deployment("bip9", period, threshold)
-    for slug, requirements, description, bad_chain, heights in (
+    chain_cases: list[tuple[str, tuple[str, ...], str, list[Json], list[int]]] = [
         ("heights-repeated", ("ACT-7",), "a height asked twice", chain, [period, period]),
         ("heights-decreasing", ("ACT-7",), "heights out of order", chain, [period, 0]),
         (
@@ -548,6 +1005,73 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
             [run(3, NO_SIGNAL, UINT64_MAX - 1, 1)],
             [0],
         ),
+        ("count-at-2-32", ("ACT-4",), "a run of 2^32 blocks", [run(2**32, NO_SIGNAL, START)], [0]),
+        (
+            "chain-longer-than-2-32-minus-1",
+            ("ACT-4",),
+            "two runs that sum to 2^32 blocks",
+            [run(UINT32_MAX, NO_SIGNAL, START), run(1, NO_SIGNAL, START)],
+            [0],
+        ),
+        ("height-at-2-32", ("ACT-7",), "a height at 2^32", chain, [2**32]),
+        ("time-negative", ("ACT-4",), "a run at a negative time", [run(1, NO_SIGNAL, -1)], [0]),
+        ("time-at-2-64", ("ACT-4",), "a run at time 2^64", [run(1, NO_SIGNAL, UINT64_MAX + 1)], [0]),
+        (
+            "time-minus-1-stepping-to-0",
+            ("ACT-4", "GEN-7"),
+            "a run from time -1 with step 1: its last block time 0 is in range, its first is not",
+            [run(2, NO_SIGNAL, -1, 1)],
+            [0],
+        ),
+        (
+            "time-decreasing-last-time-exactly-2-64-minus-1",
+            ("ACT-4", "ACT-5"),
+            "a run that starts too early and ends at exactly 2^64-1: only the decrease is wrong",
+            [run(1, NO_SIGNAL, 10), run(2, NO_SIGNAL, 5, UINT64_MAX - 5)],
+            [0],
+        ),
+        (
+            "time-step-at-2-64",
+            ("ACT-4",),
+            "a time step of 2^64",
+            [run(1, NO_SIGNAL, START, UINT64_MAX + 1)],
+            [0],
+        ),
+        (
+            "time-decreasing-to-0",
+            ("ACT-4", "ACT-5"),
+            "a run at time 0 after a later block: 0 is a valid time, so the times decrease",
+            [run(1, NO_SIGNAL, START), run(1, NO_SIGNAL, 0)],
+            [0],
+        ),
+        (
+            "time-decreasing-with-version-0",
+            ("ACT-4", "ACT-5"),
+            "a run of version 0 that starts before the previous block: 0 is a valid version",
+            [run(1, NO_SIGNAL, START), run(1, 0, START - 1)],
+            [0],
+        ),
+        (
+            "time-decreasing-and-last-time-overflowing",
+            ("ACT-4", "ACT-5", "GEN-7"),
+            "a run that starts too early and whose last block time passes 2^64-1: the range is checked first",
+            [run(1, NO_SIGNAL, START), run(2, NO_SIGNAL, START - 1, UINT64_MAX)],
+            [0],
+        ),
+        (
+            "last-time-overflowing-only-through-the-step",
+            ("ACT-4",),
+            "time 1 and step 2^64-1 are each in range; the second block's time 2^64 is not",
+            [run(2, NO_SIGNAL, 1, UINT64_MAX)],
+            [0],
+        ),
+        (
+            "height-out-of-range-before-order",
+            ("ACT-7", "GEN-7"),
+            "a negative height after a larger one: the range is checked before the order",
+            chain,
+            [period, -1],
+        ),
         (
             "too-many-periods",
             ("ACT-6",),
@@ -555,7 +1079,8 @@ def _invalid(preset: str) -> Iterator[CaseSpec]:
             [run((MAX_PERIODS + 1) * period, NO_SIGNAL, START)],
             [0],
         ),
-    ):
+    ]
+    for slug, requirements, description, bad_chain, heights in chain_cases:
         yield _states(f"invalid-{slug}", requirements, description, valid, bad_chain, heights, preset)
 
 
@@ -585,13 +1110,34 @@ def _signal_checks() -> Iterator[CaseSpec]:
         (0x00000000 | 1 << BIT, BIT, "top-000", "the bit set but top bits 000 (a pre-BIP-9 version)"),
         (0x30000000, 28, "bit-28", "bit 28, the highest usable bit"),
         (0x20000001, 0, "bit-0", "bit 0"),
+        (0, 0, "version-0", "version 0 signals for nothing"),
+        (UINT32_MAX, 28, "version-2-32-minus-1", "version 0xFFFFFFFF: every bit set, top bits 111"),
         (SIGNAL, 29, "invalid-bit-29", "bit 29 is out of range"),
+        (SIGNAL, -1, "invalid-bit-negative", "a negative bit"),
+        (-1, 29, "invalid-bit-checked-before-version", "bit and version both out of range: the bit first"),
         (2**32, BIT, "invalid-version-at-2-32", "a version at 2^32"),
         (-1, BIT, "invalid-version-negative", "a negative version"),
     ):
         yield CaseSpec(
             "signal_check", slug, ("SIG-3", "SIG-6"), description, {"version": version, "bit": bit}
         )
+
+
+def _generic_invalid(preset: str) -> Iterator[CaseSpec]:
+    """INVALID_INPUT and UNKNOWN_PRESET for each handler, from a valid input of each (GEN-6, GEN-7)."""
+    parameters = load_preset(preset)
+    deployment = time_deployment("bip9", parameters.signaling_period, parameters.signaling_threshold)
+    chain = [run(parameters.signaling_period, NO_SIGNAL, START, 1)]
+    yield from generic_invalid_cases("signal_check", {"version": SIGNAL, "bit": BIT}, preset)
+    yield from generic_invalid_cases(
+        "deployment_states",
+        {"deployment": deployment, "chain": chain, "heights": [0, parameters.signaling_period]},
+        preset,
+        ("bip9",),
+    )
+    yield from generic_invalid_cases(
+        "deployment_validity", {"deployment": deployment, "chain": chain}, preset, ("bip9",)
+    )
 
 
 def case_specs() -> Iterator[CaseSpec]:
@@ -602,4 +1148,9 @@ def case_specs() -> Iterator[CaseSpec]:
     yield from _signaling_by_height("minimal")
     yield from _fixed("minimal")
     yield from _bound("minimal")
+    yield from _run_boundaries("minimal")
+    yield from _odd_periods()
+    yield from _bip8_edges("minimal")
+    yield from _boundary_values("minimal")
     yield from _invalid("minimal")
+    yield from _generic_invalid("minimal")

@@ -6,9 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from forkspec.presets import load_preset, preset_names
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 KINDS = ("soft_fork", "hard_fork", "emergency_patch", "client_update")
+# The bump each kind requires (CLS-4), as the case author states it: any other bump is invalid.
+REQUIRED_BUMP = {
+    "soft_fork": "minor",
+    "hard_fork": "major",
+    "emergency_patch": "patch",
+    "client_update": "patch",
+}
 BUMP_EXAMPLES = (
     ("major", "2.0.0"),
     ("minor", "1.5.0"),
@@ -31,14 +38,14 @@ def _window_cases() -> Iterator[CaseSpec]:
     """Emergency-patch activation windows: the boundary of each preset's window, under that preset."""
     for preset in preset_names():
         window = load_preset(preset).emergency_activation_window_seconds
-        for delay, why in (
-            (0, "at release"),
-            (window, "exactly at the window"),
-            (window + 1, "one second past the window"),
+        for delay, why, slug in (
+            (0, "at release", "emergency-delay-0"),
+            (window, "exactly at the window", f"emergency-delay-{window}"),
+            (window + 1, "one second past the window", f"invalid-emergency-delay-{window + 1}"),
         ):
             yield CaseSpec(
                 "upgrade_check",
-                f"emergency-delay-{delay}",
+                slug,
                 ("CLS-10",),
                 f"emergency patch activating {why} ({delay} s after release)",
                 {
@@ -89,7 +96,7 @@ def case_specs() -> Iterator[CaseSpec]:
     for name, why in (("Soft_Fork", "wrong case"), ("fork", "not a kind"), ("", "empty")):
         yield CaseSpec(
             "upgrade_policy",
-            f"unknown-kind-{why.replace(' ', '-')}",
+            f"invalid-unknown-kind-{why.replace(' ', '-')}",
             ("CLS-1",),
             f"unknown kind: {why}",
             {"kind": name},
@@ -104,14 +111,14 @@ def case_specs() -> Iterator[CaseSpec]:
             )
             yield CaseSpec(
                 "upgrade_check",
-                f"{kind}-{bump}-bump",
+                f"{kind}-{bump}-bump" if bump == REQUIRED_BUMP[kind] else f"invalid-{kind}-{bump}-bump",
                 ("CLS-4", "CLS-8"),
                 f"a {kind} declared with a {bump} bump ({OLD_VERSION} -> {new_version})",
                 {"kind": kind, "old_version": OLD_VERSION, "new_version": new_version, **timing},
             )
         yield CaseSpec(
             "upgrade_check",
-            f"{kind}-downgrade",
+            f"invalid-{kind}-downgrade",
             ("CLS-8", "VER-13"),
             f"a {kind} to a lower version",
             {"kind": kind, "old_version": OLD_VERSION, "new_version": "1.4.1"},
@@ -122,25 +129,25 @@ def case_specs() -> Iterator[CaseSpec]:
     fork = {"kind": "hard_fork", "old_version": OLD_VERSION, "new_version": "2.0.0"}
     for slug, requirements, description, data in (
         (
-            "emergency-missing-times",
+            "invalid-emergency-missing-times",
             ("CLS-10",),
             "an emergency patch without release and activation times",
             emergency,
         ),
         (
-            "emergency-missing-release",
+            "invalid-emergency-missing-release",
             ("CLS-10",),
             "an emergency patch without a release time",
             {**emergency, "activates_at": RELEASED_AT},
         ),
         (
-            "emergency-activation-before-release",
+            "invalid-emergency-activation-before-release",
             ("CLS-11",),
             "an emergency patch activating before its release",
             {**emergency, "released_at": RELEASED_AT, "activates_at": RELEASED_AT - 1},
         ),
         (
-            "emergency-bump-checked-first",
+            "invalid-emergency-bump-checked-first",
             ("CLS-8", "GEN-7"),
             "a bump mismatch is reported before a timing error",
             {
@@ -151,7 +158,7 @@ def case_specs() -> Iterator[CaseSpec]:
             },
         ),
         (
-            "client-update-with-activation",
+            "invalid-client-update-with-activation",
             ("CLS-9",),
             "a client update that declares an activation",
             {**update, "activates_at": RELEASED_AT},
@@ -163,10 +170,69 @@ def case_specs() -> Iterator[CaseSpec]:
             {**update, "released_at": RELEASED_AT},
         ),
         (
-            "hard-fork-activation-before-release",
+            "invalid-hard-fork-activation-before-release",
             ("CLS-11",),
             "a hard fork activating before its release",
             {**fork, "released_at": RELEASED_AT, "activates_at": RELEASED_AT - 1},
+        ),
+        (
+            "soft-fork-with-release-time-only",
+            ("CLS-9", "CLS-10"),
+            "a soft fork may state its release time without an activation time",
+            {
+                "kind": "soft_fork",
+                "old_version": OLD_VERSION,
+                "new_version": "1.5.0",
+                "released_at": RELEASED_AT,
+            },
+        ),
+        (
+            "soft-fork-with-activation-time-only",
+            ("CLS-10", "CLS-11"),
+            "a soft fork may state its activation time without a release time",
+            {"kind": "soft_fork", "old_version": OLD_VERSION, "new_version": "1.5.0", "activates_at": 0},
+        ),
+        (
+            "hard-fork-at-time-0",
+            ("CLS-11", "CLS-12"),
+            "released and activated at time 0, the smallest timestamp",
+            {**fork, "released_at": 0, "activates_at": 0},
+        ),
+        (
+            "emergency-released-at-time-0",
+            ("CLS-10", "CLS-12"),
+            "an emergency patch released at time 0 and activated at once",
+            {**emergency, "released_at": 0, "activates_at": 0},
+        ),
+        (
+            "invalid-emergency-missing-activation",
+            ("CLS-10",),
+            "an emergency patch with a release time but no activation time",
+            {**emergency, "released_at": 0},
+        ),
+        (
+            "invalid-client-update-activation-at-0",
+            ("CLS-9",),
+            "a client update that declares an activation at time 0",
+            {**update, "activates_at": 0},
+        ),
+        (
+            "invalid-timestamp-negative-activation",
+            ("CLS-12",),
+            "a negative activation time",
+            {**fork, "released_at": RELEASED_AT, "activates_at": -1},
+        ),
+        (
+            "invalid-timestamp-release-at-2-64",
+            ("CLS-12",),
+            "a release time at 2^64",
+            {**fork, "released_at": UINT64_MAX + 1, "activates_at": UINT64_MAX + 1},
+        ),
+        (
+            "invalid-timestamp-checked-before-order",
+            ("CLS-11", "CLS-12", "GEN-7"),
+            "an activation before the release, with the release out of range: the range first",
+            {**fork, "released_at": UINT64_MAX + 1, "activates_at": 0},
         ),
         (
             "hard-fork-any-delay",
@@ -175,13 +241,13 @@ def case_specs() -> Iterator[CaseSpec]:
             {**fork, "released_at": RELEASED_AT, "activates_at": RELEASED_AT + 10**9},
         ),
         (
-            "timestamp-negative",
+            "invalid-timestamp-negative",
             ("CLS-12",),
             "a negative timestamp",
             {**fork, "released_at": -1, "activates_at": RELEASED_AT},
         ),
         (
-            "timestamp-over-64-bits",
+            "invalid-timestamp-over-64-bits",
             ("CLS-12",),
             "a timestamp at 2^64",
             {**fork, "released_at": RELEASED_AT, "activates_at": UINT64_MAX + 1},
@@ -192,7 +258,7 @@ def case_specs() -> Iterator[CaseSpec]:
             "timestamps at 2^64-1",
             {**fork, "released_at": UINT64_MAX, "activates_at": UINT64_MAX},
         ),
-        ("unknown-kind", ("CLS-1",), "an unknown kind", {**fork, "kind": "fork"}),
+        ("invalid-unknown-kind", ("CLS-1",), "an unknown kind", {**fork, "kind": "fork"}),
         (
             "invalid-old-version",
             ("VER-2",),
@@ -206,7 +272,7 @@ def case_specs() -> Iterator[CaseSpec]:
             {**fork, "new_version": "2.0.0-"},
         ),
         (
-            "unknown-kind-before-versions",
+            "invalid-unknown-kind-before-versions",
             ("CLS-1", "GEN-7"),
             "the kind is checked before the versions",
             {**fork, "kind": "fork", "old_version": "x"},
@@ -266,6 +332,13 @@ def case_specs() -> Iterator[CaseSpec]:
             "hard_fork",
         ),
         (
+            "hard-fork-total-stake-1",
+            ("CLS-6", "CLS-7"),
+            "the smallest stake there is: one validator with stake 1 supports",
+            _validators((1, True)),
+            "hard_fork",
+        ),
+        (
             "zero-stake-validator",
             ("CLS-7",),
             "a validator with zero stake counts for nothing",
@@ -273,35 +346,35 @@ def case_specs() -> Iterator[CaseSpec]:
             "hard_fork",
         ),
         (
-            "duplicate-validator",
+            "invalid-duplicate-validator",
             ("CLS-7",),
             "a validator listed twice",
             [{"id": "a", "stake": 1, "supports": True}, {"id": "a", "stake": 2, "supports": False}],
             "hard_fork",
         ),
         (
-            "negative-stake",
+            "invalid-negative-stake",
             ("CLS-7",),
             "a negative stake",
             _validators((-1, True), (10, False)),
             "hard_fork",
         ),
         (
-            "stake-at-2-64",
+            "invalid-stake-at-2-64",
             ("CLS-7",),
             "a stake at 2^64",
             _validators((UINT64_MAX + 1, True)),
             "hard_fork",
         ),
-        ("no-validators", ("CLS-7",), "an empty validator set", [], "hard_fork"),
+        ("invalid-no-validators", ("CLS-7",), "an empty validator set", [], "hard_fork"),
         (
-            "all-stake-zero",
+            "invalid-all-stake-zero",
             ("CLS-7",),
             "a validator set whose stake is all zero",
             _validators((0, True), (0, False)),
             "hard_fork",
         ),
-        ("unknown-kind", ("CLS-1",), "an unknown kind", _validators((1, True)), "fork"),
+        ("invalid-unknown-kind", ("CLS-1",), "an unknown kind", _validators((1, True)), "fork"),
     ):
         yield CaseSpec(
             "upgrade_support",
@@ -310,3 +383,17 @@ def case_specs() -> Iterator[CaseSpec]:
             description,
             {"kind": kind, "validators": validators},
         )
+    yield from generic_invalid_cases("upgrade_policy", {"kind": "soft_fork"})
+    yield from generic_invalid_cases(
+        "upgrade_check",
+        {
+            "kind": "hard_fork",
+            "old_version": OLD_VERSION,
+            "new_version": "2.0.0",
+            "released_at": RELEASED_AT,
+            "activates_at": RELEASED_AT + 600,
+        },
+    )
+    yield from generic_invalid_cases(
+        "upgrade_support", {"kind": "hard_fork", "validators": _validators((10, True), (5, False))}
+    )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from forkspec.presets import Preset, load_preset, preset_names
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 PROPOSED_AT = 1_700_000_000
 HEIGHT = 100_000
@@ -27,9 +27,9 @@ Json = dict[str, Any]
 class Timeline:
     """Event builders whose times follow one preset's windows, from a proposal at PROPOSED_AT."""
 
-    def __init__(self, preset: Preset) -> None:
+    def __init__(self, preset: Preset, proposed_at: int = PROPOSED_AT) -> None:
         self.preset = preset
-        self.voting_opens = PROPOSED_AT + preset.review_min_seconds
+        self.voting_opens = proposed_at + preset.review_min_seconds
         self.voting_closes = self.voting_opens + preset.voting_period_seconds
         self.scheduled_height = HEIGHT + preset.min_activation_lead_blocks
 
@@ -347,6 +347,111 @@ def _transitions() -> Iterator[CaseSpec]:
         "minimal",
     )
     yield lifecycle(
+        "rejecting-vote-closed-too-late-expires",
+        ("HFC-8", "HFC-15"),
+        "a vote that would reject, closed after the scheduling deadline, expires as expire would",
+        [t.open_voting(), *t.votes("v3", rejecting=("v0",)), t.close(at=window_end + 1)],
+        "minimal",
+    )
+    yield lifecycle(
+        "rejecting-vote-closed-at-the-deadline-is-rejected",
+        ("HFC-8", "HFC-15"),
+        "a vote that rejects, closed at the last second of the scheduling window, is REJECTED",
+        [t.open_voting(), *t.votes("v3", rejecting=("v0",)), t.close(at=window_end)],
+        "minimal",
+    )
+    yield lifecycle(
+        "approving-vote-closed-at-the-deadline-is-approved",
+        ("HFC-8", "HFC-15"),
+        "a vote that approves, closed at the last second of the scheduling window, is APPROVED",
+        [t.open_voting(), *t.votes("v0", "v1"), t.close(at=window_end)],
+        "minimal",
+    )
+    yield lifecycle(
+        "scheduled-never-expires",
+        ("HFC-16", "HFC-3"),
+        "a scheduled proposal cannot expire, however late, and still activates",
+        [
+            *t.approved(),
+            t.schedule(),
+            {"type": "expire", "at": window_end + 1},
+            {"type": "expire", "at": 2**64 - 1},
+            {"type": "activate", "at": 2**64 - 1, "height": t.scheduled_height},
+        ],
+        "minimal",
+    )
+    yield lifecycle(
+        "activate-in-the-second-of-scheduling",
+        ("HFC-11", "HFC-17"),
+        "activation is judged by height alone: accepted in the same second as the scheduling",
+        [
+            *t.approved(),
+            t.schedule(at=t.voting_closes),
+            {"type": "activate", "at": t.voting_closes, "height": t.scheduled_height},
+        ],
+        "minimal",
+    )
+    zero = Timeline(t.preset, proposed_at=0)
+    yield lifecycle(
+        "hard-fork-full-path-from-time-0",
+        ("HFC-3", "HFC-4", "HFC-13"),
+        "a proposal at time 0, the smallest timestamp, taken to ACTIVE",
+        [
+            {"type": "attach_audit", "at": 0, "auditor": "audit-firm-b"},
+            *zero.approved(),
+            zero.schedule(),
+            zero.activate(),
+        ],
+        "minimal",
+        proposed_at=0,
+    )
+    yield lifecycle(
+        "withdrawn-at-time-0",
+        ("HFC-3", "HFC-12"),
+        "a proposal at time 0 withdrawn at time 0",
+        [{"type": "withdraw", "at": 0}],
+        "minimal",
+        proposed_at=0,
+    )
+    yield lifecycle(
+        "event-time-at-2-64",
+        ("HFC-3",),
+        "an event at time 2^64, one past the range, then one at 2^64-1",
+        [{"type": "withdraw", "at": 2**64}, {"type": "withdraw", "at": 2**64 - 1}],
+        "minimal",
+    )
+    yield lifecycle(
+        "schedule-heights-one-past-each-end",
+        ("HFC-9", "HFC-10"),
+        "current and activation heights of -1 and 2^32, then valid ones",
+        [
+            *t.approved(),
+            {"type": "schedule", "at": t.voting_closes, "current_height": -1, "activation_height": HEIGHT},
+            {
+                "type": "schedule",
+                "at": t.voting_closes,
+                "current_height": 2**32,
+                "activation_height": 2**32 + 4,
+            },
+            {"type": "schedule", "at": t.voting_closes, "current_height": 0, "activation_height": -1},
+            {"type": "schedule", "at": t.voting_closes, "current_height": 0, "activation_height": 2**32 - 1},
+        ],
+        "minimal",
+    )
+    yield lifecycle(
+        "activate-height-one-past-each-end",
+        ("HFC-11",),
+        "activation at heights -1 and 2^32, then at 2^32-1",
+        [
+            *t.approved(),
+            t.schedule(),
+            {"type": "activate", "at": t.voting_closes + 1, "height": -1},
+            {"type": "activate", "at": t.voting_closes + 1, "height": 2**32},
+            {"type": "activate", "at": t.voting_closes + 1, "height": 2**32 - 1},
+        ],
+        "minimal",
+    )
+    yield lifecycle(
         "attach-audit-twice",
         ("HFC-4",),
         "the same auditor attached twice",
@@ -406,6 +511,19 @@ def _proposals() -> Iterator[CaseSpec]:
         ),
         ("duplicate-auditor", ("HFC-4",), "an auditor named twice", {"auditors": ["a", "a"]}),
         ("negative-proposal-time", ("HFC-4",), "a proposal at a negative time", {"proposed_at": -1}),
+        ("proposal-time-at-2-64", ("HFC-4",), "a proposal at time 2^64", {"proposed_at": 2**64}),
+        (
+            "uncoordinated-kind-before-specification",
+            ("HFC-1", "HFC-4", "GEN-7"),
+            "a client update without specification: the kind is checked first",
+            {"kind": "client_update", "specification": False},
+        ),
+        (
+            "missing-specification-before-duplicate-auditor",
+            ("HFC-4", "GEN-7"),
+            "no specification and an auditor named twice: the specification is checked first",
+            {"specification": False, "auditors": ["a", "a"]},
+        ),
     ):
         yield lifecycle(f"invalid-{slug}", requirements, description, [], "minimal", **overrides)
 
@@ -446,3 +564,15 @@ def case_specs() -> Iterator[CaseSpec]:
     yield from _transitions()
     yield from _proposals()
     yield from _four_weeks()
+    t = Timeline(load_preset("minimal"))
+    yield from generic_invalid_cases(
+        "proposal_lifecycle",
+        {
+            "kind": "hard_fork",
+            "proposed_at": PROPOSED_AT,
+            "specification": True,
+            "auditors": ["audit-firm-a"],
+            "events": t.approved(),
+        },
+        "minimal",
+    )

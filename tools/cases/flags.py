@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from forkspec.flags import FLAG_REGISTRY, KNOWN_MASK, MASK_LIMIT
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 from forkspec.versioning import Version
 
 
-def _boundary_versions(introduced: Version) -> tuple[tuple[str, str], ...]:
-    """Versions around a flag's introduction: below, its pre-release, at, with build metadata, above."""
+def _boundary_versions(introduced: Version) -> tuple[tuple[str, str, bool], ...]:
+    """Versions around a flag's introduction: below, its pre-release, at, with build metadata, above.
+
+    The flag is in force (so announcing it is valid) at the last three only.
+    """
     core = f"{introduced.major}.{introduced.minor}.{introduced.patch}"
     below = (
         f"{introduced.major}.{introduced.minor - 1}.999"
@@ -18,11 +21,11 @@ def _boundary_versions(introduced: Version) -> tuple[tuple[str, str], ...]:
         else f"{introduced.major - 1}.999.999"
     )
     return (
-        ("below", below),
-        ("pre-release", f"{core}-rc.1"),
-        ("at", core),
-        ("at-with-build", f"{core}+build.7"),
-        ("above", f"{introduced.major}.{introduced.minor}.{introduced.patch + 1}"),
+        ("below", below, False),
+        ("pre-release", f"{core}-rc.1", False),
+        ("at", core, True),
+        ("at-with-build", f"{core}+build.7", True),
+        ("above", f"{introduced.major}.{introduced.minor}.{introduced.patch + 1}", True),
     )
 
 
@@ -41,10 +44,10 @@ def case_specs() -> Iterator[CaseSpec]:
         ("all", "every registered flag", names),
         ("all-reversed", "the order of names does not matter", names[::-1]),
         ("empty", "no flag is mask 0", []),
-        ("unknown-name", "a name no flag is registered as", ["CROSS_SHARD_V3"]),
-        ("lower-case-name", "names are case-sensitive", ["zk_recursion"]),
+        ("invalid-unknown-name", "a name no flag is registered as", ["CROSS_SHARD_V3"]),
+        ("invalid-lower-case-name", "names are case-sensitive", ["zk_recursion"]),
         (
-            "duplicate-name",
+            "invalid-duplicate-name",
             "a flag named twice",
             ["ZK_RECURSION", "CROSS_SHARD_V2", "ZK_RECURSION"],
         ),
@@ -55,18 +58,18 @@ def case_specs() -> Iterator[CaseSpec]:
         (0, "zero", "mask 0 names no flag"),
         (KNOWN_MASK, "all-known", "every registered bit"),
         (0b0101, "bits-0-and-2", "bits 0 and 2"),
-        (1 << 4, "first-unregistered-bit", "bit 4, the first bit with no flag"),
-        (1 << 63, "top-bit", "bit 63, the highest bit of the mask"),
-        (MASK_LIMIT - 1, "all-64-bits", "every bit of the mask"),
-        (-1, "negative", "a negative mask"),
-        (MASK_LIMIT, "bit-64", "a mask at 2^64"),
+        (1 << 4, "invalid-first-unregistered-bit", "bit 4, the first bit with no flag"),
+        (1 << 63, "invalid-top-bit", "bit 63, the highest bit of the mask"),
+        (MASK_LIMIT - 1, "invalid-all-64-bits", "every bit of the mask"),
+        (-1, "invalid-negative", "a negative mask"),
+        (MASK_LIMIT, "invalid-bit-64", "a mask at 2^64"),
     ):
         yield CaseSpec(
             "flags_decode", slug, ("FLG-1", "FLG-3", "FLG-5", "FLG-6"), description, {"mask": mask}
         )
 
     for flag in FLAG_REGISTRY:
-        for where, version in _boundary_versions(flag.introduced_in):
+        for where, version, in_force in _boundary_versions(flag.introduced_in):
             slug = f"{flag.name.lower()}-{where}"
             yield CaseSpec(
                 "flags_in_force",
@@ -77,7 +80,7 @@ def case_specs() -> Iterator[CaseSpec]:
             )
             yield CaseSpec(
                 "flags_check",
-                slug,
+                slug if in_force else f"invalid-{slug}",
                 ("FLG-10",),
                 f"{flag.name} announced {where} its introduction ({version})",
                 {"mask": 1 << flag.bit, "protocol_version": version},
@@ -99,11 +102,11 @@ def case_specs() -> Iterator[CaseSpec]:
         (
             1 << 5,
             "1.0.0",
-            "unknown-bit-before-introduction",
+            "invalid-unknown-bit-before-introduction",
             "unknown bits are reported before introduction",
         ),
-        (MASK_LIMIT, "9.0.0", "out-of-range", "a mask at 2^64"),
-        (KNOWN_MASK, "2.1.0", "partly-introduced", "a mask with flags not yet introduced"),
+        (MASK_LIMIT, "9.0.0", "invalid-out-of-range", "a mask at 2^64"),
+        (KNOWN_MASK, "2.1.0", "invalid-partly-introduced", "a mask with flags not yet introduced"),
         (1, "2.0.0-", "invalid-version", "an invalid protocol version"),
     ):
         yield CaseSpec(
@@ -136,7 +139,7 @@ def case_specs() -> Iterator[CaseSpec]:
     ):
         yield CaseSpec(
             "flags_combine",
-            f"union-{slug}",
+            f"invalid-union-{slug}",
             ("FLG-5", "FLG-6", "FLG-8"),
             description,
             {"operation": "union", "left": left, "right": right},
@@ -149,8 +152,8 @@ def case_specs() -> Iterator[CaseSpec]:
         (0, 0b1111, "empty-in-all", "the empty mask is a subset of every mask"),
         (0b1000, 0b0111, "disjoint", "disjoint masks"),
         (0b0111, 0b0011, "superset", "a strict superset is not a subset"),
-        (1 << 10, KNOWN_MASK, "unknown-inner", "an unknown bit in the inner mask"),
-        (1, -1, "negative-outer", "a negative outer mask"),
+        (1 << 10, KNOWN_MASK, "invalid-unknown-inner", "an unknown bit in the inner mask"),
+        (1, -1, "invalid-negative-outer", "a negative outer mask"),
     ):
         yield CaseSpec(
             "flags_subset",
@@ -159,3 +162,12 @@ def case_specs() -> Iterator[CaseSpec]:
             description,
             {"inner": inner, "outer": outer},
         )
+    for handler, valid_input in (
+        ("flags_encode", {"flags": [names[0]]}),
+        ("flags_decode", {"mask": 1}),
+        ("flags_in_force", {"protocol_version": "1.0.0"}),
+        ("flags_check", {"mask": 0, "protocol_version": "1.0.0"}),
+        ("flags_combine", {"operation": "union", "left": 1, "right": 2}),
+        ("flags_subset", {"inner": 1, "outer": 3}),
+    ):
+        yield from generic_invalid_cases(handler, valid_input)

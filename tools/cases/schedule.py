@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from forkspec.presets import load_preset
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 Json = dict[str, Any]
 START = 1_700_000_000
@@ -212,4 +212,89 @@ def case_specs() -> Iterator[CaseSpec]:
     yield _query("invalid-time-out-of-range", ("SCH-4",), "a negative time", upgrades, chain, 0, -1)
     yield _query(
         "empty-schedule", ("SCH-5",), "a schedule with no upgrade keeps the base version", [], chain, 0, START
+    )
+    yield _query(
+        "invalid-empty-schedule-height-beyond-chain",
+        ("SCH-4", "ACT-7"),
+        "a schedule with no upgrade still checks the height against the chain",
+        [],
+        chain,
+        length + 1,
+        START,
+    )
+    yield _query(
+        "empty-schedule-on-the-empty-chain",
+        ("SCH-4", "SCH-5", "ACT-4"),
+        "no upgrade, no block: the base version at height 0 and time 0",
+        [],
+        [],
+        0,
+        0,
+    )
+    at_zero = [dict(upgrades[3], version="1.0.1", activation={"method": "time", "activation_time": 0})]
+    yield _query(
+        "time-activation-at-0",
+        ("SCH-3", "SCH-4"),
+        "an upgrade activated at time 0 is in force at time 0",
+        at_zero,
+        chain,
+        0,
+        0,
+    )
+    yield _query(
+        "protocol-version-with-pre-release-and-build",
+        ("SCH-5", "VER-1"),
+        "the version in force keeps its pre-release and build metadata",
+        [dict(at_zero[0], version="1.0.1-rc.1+build.7")],
+        chain,
+        0,
+        START,
+    )
+    yield _query(
+        "query-time-at-2-64-minus-1",
+        ("SCH-4",),
+        "the latest time there is: every timed upgrade is in force",
+        upgrades,
+        chain,
+        0,
+        2**64 - 1,
+    )
+    yield _query("invalid-time-at-2-64", ("SCH-4",), "a time of 2^64", upgrades, chain, 0, 2**64)
+    yield _query(
+        "invalid-height-negative", ("SCH-4", "ACT-7"), "a negative height", upgrades, chain, -1, START
+    )
+    yield _query(
+        "invalid-height-at-2-32", ("SCH-4", "ACT-7"), "a height of 2^32", upgrades, chain, 2**32, START
+    )
+    yield _query(
+        "invalid-activation-time-negative",
+        ("SCH-3",),
+        "an upgrade activated at a negative time",
+        [dict(at_zero[0], activation={"method": "time", "activation_time": -1})],
+        chain,
+        0,
+        START,
+    )
+    yield _query(
+        "invalid-schedule-checked-before-time",
+        ("SCH-3", "SCH-4", "GEN-7"),
+        "an out-of-range activation time and an out-of-range query time: the schedule first",
+        [dict(at_zero[0], activation={"method": "time", "activation_time": 2**64})],
+        chain,
+        0,
+        -1,
+    )
+    yield _query(
+        "invalid-time-checked-before-height",
+        ("SCH-4", "GEN-7"),
+        "an out-of-range time and a height beyond the chain: the time first",
+        [],
+        chain,
+        length + 1,
+        2**64,
+    )
+    yield from generic_invalid_cases(
+        "upgrade_schedule",
+        {"base_version": "1.0.0", "upgrades": upgrades[1:3], "chain": chain, "height": 0, "time": START},
+        "minimal",
     )

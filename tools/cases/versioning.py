@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
-from forkspec.tools.cases import CaseSpec
+from forkspec.tools.cases import CaseSpec, generic_invalid_cases
 
 UINT64_MAX = "18446744073709551615"
 UINT64_OVER = "18446744073709551616"
@@ -37,6 +37,13 @@ VALID_FORMS = (
     (f"{UINT64_MAX}.{UINT64_MAX}.{UINT64_MAX}", "every component at 2^64-1"),
     (f"1.0.0-{UINT64_MAX}", "numeric pre-release identifier at 2^64-1"),
     (f"1.0.0+{UINT64_OVER}0", "build identifiers are not numbers and have no bound"),
+    ("1234567890.9876543210.1029384756", "every digit in every component"),
+    ("1.0.0-1234567890.9876543210", "every digit in numeric pre-release identifiers"),
+    (
+        "1.0.0-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        "+0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        "every identifier character in pre-release and build",
+    ),
 )
 
 INVALID_FORMS = (
@@ -79,6 +86,15 @@ INVALID_FORMS = (
     ("\uff11.0.0", "full-width digit"),
     ("\u0661.0.0", "Arabic-Indic digit"),
     ("1.0.0+build.\u00b2", "superscript digit in build"),
+    ("1.0.0-a/b", "slash just below the digits"),
+    ("1.0.0-a:b", "colon just above the digits"),
+    ("1.0.0-a@b", "at sign just below the upper-case letters"),
+    ("1.0.0-a[b", "bracket just above the upper-case letters"),
+    ("1.0.0-a`b", "backtick just below the lower-case letters"),
+    ("1.0.0-a{b", "brace just above the lower-case letters"),
+    ("1.0.0+a,b", "comma just below the hyphen in build"),
+    ("1.0.:", "colon as a patch number"),
+    ("1./.0", "slash as a minor number"),
 )
 
 OUT_OF_RANGE = (
@@ -111,6 +127,9 @@ ORDER_RULES = (
     ("1.0.0-0", "1.0.0--", "numeric zero below the hyphen identifier", ("VER-9",)),
     ("1.0.0-Z", "1.0.0-a", "alphanumeric identifiers compare in ASCII order", ("VER-9",)),
     ("1.0.0-a-", "1.0.0-a0", "hyphen sorts before digits in ASCII", ("VER-9",)),
+    ("1.0.0-9z", "1.0.0-A", "digits sort before upper-case letters in ASCII", ("VER-9",)),
+    ("1.0.0-Zz", "1.0.0-a", "upper-case letters sort before lower-case in ASCII", ("VER-9",)),
+    ("1.0.0-0.a", "1.0.0-0.b", "the first differing identifier decides", ("VER-9",)),
     ("1.0.0-alpha", "1.0.0-alpha.0", "shorter identifier set is lower", ("VER-9",)),
     ("1.0.0-9", f"1.0.0-{UINT64_MAX}", "numeric identifiers beyond 32 bits", ("VER-9", "VER-5")),
     (
@@ -185,7 +204,7 @@ def case_specs() -> Iterator[CaseSpec]:
     for text, why in OUT_OF_RANGE:
         yield CaseSpec(
             "version_parse",
-            f"range-{_slug(why)}",
+            f"invalid-range-{_slug(why)}",
             ("VER-5",),
             f"out of range: {why}",
             {"version": text},
@@ -248,7 +267,7 @@ def case_specs() -> Iterator[CaseSpec]:
     for old, new, why in DOWNGRADES:
         yield CaseSpec(
             "version_bump",
-            f"downgrade-{_slug(why)}",
+            f"invalid-downgrade-{_slug(why)}",
             ("VER-13",),
             f"downgrade {old} -> {new}: {why}",
             {"old": old, "new": new},
@@ -261,3 +280,6 @@ def case_specs() -> Iterator[CaseSpec]:
             f"an invalid {side} version is rejected",
             {"old": old, "new": new},
         )
+    yield from generic_invalid_cases("version_parse", {"version": "1.2.3"})
+    yield from generic_invalid_cases("version_compare", {"left": "1.0.0", "right": "2.0.0"})
+    yield from generic_invalid_cases("version_bump", {"old": "1.2.3", "new": "1.3.0"})

@@ -107,14 +107,59 @@ function versionCompare({ left, right }) {
   return { order: sign(a.prerelease.length, b.prerelease.length) };
 }
 
+// --- the input schemas (spec/schemas/handlers/*.json, GEN-3, GEN-7) -------------------------
+
+const PRESETS = ["mainnet", "minimal"];
+const INPUT_FIELDS = {
+  signal_check: { version: "integer", bit: "integer" },
+  version_compare: { left: "string", right: "string" },
+};
+
+// JSON.parse reads 1.0 as 1, but GEN-3 says 1.0 is not an integer: find, in the raw line, a
+// number written with a fraction or an exponent (this adapter's inputs hold no such number).
+function hasNonIntegerNumber(line) {
+  let inString = false;
+  for (let index = 0; index < line.length; index++) {
+    const character = line[index];
+    if (inString) {
+      if (character === "\\") index++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') {
+      inString = true;
+    } else if (".eE".includes(character) && index > 0 && /[0-9]/.test(line[index - 1])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function checkInput(handler, input, line) {
+  const fields = INPUT_FIELDS[handler];
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new Rejection("INVALID_INPUT", "the input is not an object");
+  }
+  for (const name of Object.keys(input)) {
+    if (!(name in fields)) throw new Rejection("INVALID_INPUT", `unexpected field ${name}`);
+  }
+  for (const [name, type] of Object.entries(fields)) {
+    const value = input[name];
+    const matches = type === "string" ? typeof value === "string" : Number.isInteger(value);
+    if (!matches) throw new Rejection("INVALID_INPUT", `${name} must be a JSON ${type}`);
+  }
+  if (hasNonIntegerNumber(line)) throw new Rejection("INVALID_INPUT", "a number with a fraction part");
+}
+
 // --- the protocol (spec/adapter-protocol.md) ----------------------------------------------
 
 const HANDLERS = { signal_check: signalCheck, version_compare: versionCompare };
 
-function answer(request) {
+function answer(request, line) {
   const handler = HANDLERS[request.handler];
   if (handler === undefined) return { type: "skip", id: request.id, reason: "not implemented" };
   try {
+    // GEN-7: the preset first, then the input schema, then the handler's own checks.
+    if (!PRESETS.includes(request.preset)) throw new Rejection("UNKNOWN_PRESET", `no preset ${request.preset}`);
+    checkInput(request.handler, request.input, line);
     return { type: "result", id: request.id, output: handler(request.input) };
   } catch (error) {
     if (error instanceof Rejection) return { type: "error", id: request.id, code: error.code, detail: error.message };
@@ -133,10 +178,10 @@ lines.on("line", (line) => {
           protocol_version: 1,
           client: { name: "example-node-adapter", version: "1.0.0" },
           handlers: Object.keys(HANDLERS),
-          presets: ["mainnet", "minimal"],
+          presets: PRESETS,
           features: [],
         }
-      : answer(message);
+      : answer(message, line);
   process.stdout.write(JSON.stringify(reply) + "\n");
 });
 lines.on("close", () => process.exit(0));
