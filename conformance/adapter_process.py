@@ -223,6 +223,8 @@ class AdapterProcess:
                 return
             limit -= len(chunk)
             self._split(chunk)
+            if len(chunk) < READ_CHUNK_BYTES:
+                return  # the pipe is drained: spare the read that would only say so
 
     def _split(self, chunk: bytes) -> None:
         start = 0
@@ -350,8 +352,6 @@ class Multiplexer:
         An adapter whose unread `lines` are not yet judged is not read further, so its output
         waits in the pipe (backpressure).
         """
-        for descriptor in [d for d, (owner, _e) in self._registered.items() if owner.killed]:
-            self._forget(descriptor)
         for adapter in adapters:
             if adapter.killed:
                 continue

@@ -10,7 +10,7 @@ verdict ERROR or TIMEOUT lands on the case that caused it and on no other (CNF-5
 malformed answer that names a request is charged to that request; a repeated answer to a
 request already reported is reported again, as a correcting ERROR. A stop event ends the run
 within STOP_POLL_SECONDS: nothing more is sent, every adapter is killed, and every case without
-a verdict is reported NOT_RUN (CNF-10).
+a verdict is reported NOT_RUN (CNF-5).
 
 Everything happens on one thread: a `Multiplexer` waits on all adapters' pipes with a
 deadline, so no wait is longer than the nearest timeout or STOP_POLL_SECONDS.
@@ -18,6 +18,7 @@ deadline, so no wait is longer than the nearest timeout or STOP_POLL_SECONDS.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import threading
@@ -55,7 +56,7 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_START_TIMEOUT_SECONDS = 30.0
 DEFAULT_WINDOW = 16
 DEFAULT_JOBS = 1
-# The longest the runner waits without looking at the stop event (CNF-10).
+# The longest the runner waits without looking at the stop event (CNF-5).
 STOP_POLL_SECONDS = 0.1
 INTERRUPTED_DETAIL = "not run: the run was interrupted"
 
@@ -77,7 +78,7 @@ class RunSettings:
 
 
 class StartInterrupted(AdapterStartError):
-    """The stop event was set while the session waited for the adapters' hellos (CNF-10)."""
+    """The stop event was set while the session waited for the adapters' hellos (CNF-5)."""
 
 
 def unsupported_reason(case: Case, announced: Capabilities) -> str | None:
@@ -104,7 +105,7 @@ def _named_id(parsed: object) -> int | None:
 
 def is_expected_answer(case: Case, message: dict[str, Any]) -> bool:
     """Whether a parsed answer, already known to be an object naming a request in flight, is
-    exactly the right one: then it is schema-valid and PASS, so the schema check is skipped (CNF-11).
+    exactly the right one: then it is schema-valid and PASS, so the schema check is skipped (CNF-5).
     """
     kind = message.get("type")
     if kind == "result":
@@ -166,6 +167,7 @@ class _Cases:
         self._announced = announced
         self._report = report
         self._held: deque[Case] = deque()
+        self._reasons: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
         self.exhausted = False
 
     def take(self) -> Case | None:
@@ -173,7 +175,10 @@ class _Cases:
         if self._held:
             return self._held.popleft()
         for case in self._iterator:
-            reason = unsupported_reason(case, self._announced)
+            need = (case.handler, case.preset, case.features)  # all the reason depends on
+            if need not in self._reasons:
+                self._reasons[need] = unsupported_reason(case, self._announced)
+            reason = self._reasons[need]
             if reason is None:
                 return case
             self._report(CaseResult(case, Verdict.SKIP, reason))
@@ -205,6 +210,8 @@ class Session:
     def __init__(
         self, settings: RunSettings, stop: threading.Event | None = None, *, wait_for_hello: bool = True
     ) -> None:
+        if settings.jobs < 1 or settings.window < 1:
+            raise ValueError(f"jobs and window must be at least 1, not {settings.jobs} and {settings.window}")
         self.settings = settings
         self.restarts = 0
         self._stop = stop if stop is not None else threading.Event()
@@ -212,6 +219,9 @@ class Session:
         self._slots: list[_Slot] = []
         self._capabilities: Capabilities | None = None
         become_subreaper()
+        # However the caller unwinds (an exception, SIGINT, a SystemExit from a SIGTERM handler),
+        # the adapters do not outlive the interpreter (CNF-5).
+        atexit.register(self.close)
         try:
             for index in range(settings.jobs):
                 self._slots.append(_Slot(index, self._start_adapter(), self._hello_deadline()))
@@ -260,6 +270,7 @@ class Session:
 
     def close(self) -> None:
         """Kill every adapter and everything they started (CNF-5)."""
+        atexit.unregister(self.close)
         for slot in self._slots:
             self._retire(slot.adapter)
             slot.phase = _Phase.DONE
@@ -316,7 +327,7 @@ class Session:
 
         A repeated answer to a case already reported is reported again as ERROR, superseding
         the first report (CNF-5). When `stop` is set, nothing more is sent, the adapters are
-        killed and every case without a verdict is reported NOT_RUN (CNF-10).
+        killed and every case without a verdict is reported NOT_RUN (CNF-5).
         """
         pending = _Cases(cases, self.capabilities, report)
         try:
@@ -444,7 +455,7 @@ class Session:
 
     def _judge(self, slot: _Slot, case: Case, message: dict[str, Any], seconds: float) -> CaseResult:
         """The verdict on an answer naming `case`'s request: the schema is checked only when the
-        answer is not exactly the expected one (CNF-11)."""
+        answer is not exactly the expected one (CNF-5)."""
         if is_expected_answer(case, message):
             return CaseResult(case, Verdict.PASS, "", message, seconds)
         try:

@@ -2,7 +2,7 @@
 
 Each test drives a mode of `tests/adapters/hostile_adapter.py` through a `Session` and checks
 that the run ends within its timeouts, with bounded memory, with nothing left running, and
-with the verdict each case is due (CNF-5, CNF-10, ADP-15).
+with the verdict each case is due (CNF-5, ADP-15).
 """
 
 from __future__ import annotations
@@ -373,3 +373,9 @@ def test_parallel_adapters_share_the_cases(hostile_log: Path) -> None:
     served_by = {pid for _request, pid in logged(hostile_log, "request")}
     assert served_by == set(logged_pids(hostile_log, "adapter"))
     assert len(served_by) == 3
+
+
+@pytest.mark.parametrize("settings", [{"jobs": 0}, {"window": 0}])
+def test_a_session_needs_at_least_one_adapter_and_one_request_in_flight(settings: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        Session(RunSettings(hostile("normal"), **settings))

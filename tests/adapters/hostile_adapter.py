@@ -1,4 +1,4 @@
-"""Hostile adapters that test the runner's own robustness (CNF-5, CNF-10, ADP-15).
+"""Hostile adapters that test the runner's own robustness (CNF-5, ADP-15).
 
 Usage: python hostile_adapter.py MODE. Unlike `fake_adapter.py` these adapters do not run the
 reference: they serve synthetic cases whose input carries the expected output
