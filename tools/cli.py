@@ -25,6 +25,7 @@ from forkspec.tools.generate import (
     vector_set_differences,
     write_vector_set,
 )
+from forkspec.tools.mutate import mutate
 from forkspec.tools.smoke import smoke
 
 INTERRUPTED_EXIT_CODE = 130
@@ -39,6 +40,7 @@ def cli() -> None:
 cli.add_command(conform)
 cli.add_command(smoke)
 cli.add_command(list_cases)
+cli.add_command(mutate)
 
 
 @cli.command()
