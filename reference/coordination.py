@@ -94,10 +94,10 @@ Value = TypeVar("Value")
 class Roll(Generic[Value]):
     """Distinct names in the order they were entered, each with a value: the auditors, the votes.
 
-    A roll never changes: `entered` returns a new one in O(1), because successive rolls share one
-    dictionary of (position, value) and each sees the entries before its own length. Entering a
-    name on an older roll, whose dictionary has grown since, copies the entries it sees first.
-    So a lifecycle of n events costs O(n), never a copy of every earlier vote per vote (HFC-7).
+    A roll never changes: `entered` returns a new roll in O(1), because successive rolls share
+    one dictionary of (position, value) and each sees only the entries below its own length. A
+    lifecycle only ever enters a name on its newest roll (a rejected event makes no new one), so
+    n events cost O(n), never a copy of every earlier vote per vote (HFC-7, GEN-8).
     """
 
     __slots__ = ("_entries", "_length")
@@ -113,28 +113,16 @@ class Roll(Generic[Value]):
         entry = self._entries.get(name) if isinstance(name, str) else None
         return entry is not None and entry[0] < self._length
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Roll) and dict(self.items()) == dict(other.items())
-
     def get(self, name: str, default: Value) -> Value:
         """The value entered with `name`, or `default` if the name is not on the roll."""
         return self._entries[name][1] if name in self else default
 
-    def items(self) -> Iterable[tuple[str, Value]]:
-        """The names and their values, in the order they were entered."""
-        return ((name, value) for name, (position, value) in self._entries.items() if position < self._length)
-
     def entered(self, name: str, value: Value) -> Roll[Value]:
-        """This roll with `name` entered last; `name` must not be on it."""
+        """This roll with `name` entered last; `name` must not be on it, and it must be the newest roll."""
         assert name not in self, "a name is entered once"
-        shared = len(self._entries) == self._length
-        entries = (
-            self._entries
-            if shared
-            else {key: entry for key, entry in self._entries.items() if entry[0] < self._length}
-        )
-        entries[name] = (self._length, value)
-        return Roll(entries, self._length + 1)
+        assert len(self._entries) == self._length, "names are entered on the newest roll only"
+        self._entries[name] = (self._length, value)
+        return Roll(self._entries, self._length + 1)
 
 
 @dataclass(frozen=True)

@@ -565,6 +565,8 @@ class MutantGenerator:
             return
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
             return  # a docstring
+        if isinstance(statement, ast.AnnAssign) and statement.value is None:
+            return  # a declaration: a type annotation alone, which does nothing when it runs
         if (
             isinstance(statement, ast.Expr)
             and isinstance(statement.value, ast.Call)
