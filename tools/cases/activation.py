@@ -546,6 +546,15 @@ def _odd_periods() -> Iterator[CaseSpec]:
             "minimal",
         )
         yield _states(
+            f"{tag}-period-3-median-of-a-window-from-genesis",
+            ("SIG-4", "ACT-6"),
+            f"{rules}: at height 2 the median time past is block 1's, one second before the start",
+            time_deployment(rules, 3, 1),
+            [run(12, SIGNAL, START - 2, time_step=1)],
+            boundaries(4, 3),
+            "minimal",
+        )
+        yield _states(
             f"{tag}-period-1-threshold-1",
             ("SIG-1", "SIG-3"),
             f"{rules}: a period of one block, the smallest there is",
