@@ -378,41 +378,71 @@ def parse_day(_context: click.Context, _parameter: click.Parameter, value: str |
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from error
 
 
-def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that choose cases, shared by `conform`, `list` and `smoke` (CNF-9)."""
-    for option in reversed(
-        (
-            click.option(
-                "--vectors",
-                "vectors_dir",
-                type=click.Path(path_type=Path),
-                help="Vector set directory (default: the shipped vectors).",
-            ),
-            click.option(
-                "-k",
-                "patterns",
-                multiple=True,
-                metavar="PATTERN",
-                help="Only cases whose id contains PATTERN (or matches it as a glob); repeatable.",
-            ),
-            click.option(
-                "--handler",
-                "handlers",
-                multiple=True,
-                metavar="NAME",
-                help="Only cases of this handler; repeatable.",
-            ),
-            click.option(
-                "--preset",
-                "presets",
-                multiple=True,
-                metavar="NAME",
-                help="Only cases of this preset; repeatable.",
-            ),
-        )
-    ):
-        command = option(command)
-    return command
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+ADAPTER_OPTION: Decorator = click.option(
+    "--adapter",
+    "adapter_command",
+    metavar="CMD",
+    help="Adapter command line (default: the built-in reference).",
+)
+VECTORS_OPTION: Decorator = click.option(
+    "--vectors",
+    "vectors_dir",
+    type=click.Path(path_type=Path),
+    help="Vector set directory (default: the shipped vectors).",
+)
+
+
+def applied(*options: Decorator) -> Decorator:
+    """One decorator applying `options`, listed in the order `--help` shows them."""
+
+    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+selection_options = applied(
+    VECTORS_OPTION,
+    click.option(
+        "-k",
+        "patterns",
+        multiple=True,
+        metavar="PATTERN",
+        help="Only cases whose id contains PATTERN (or matches it as a glob); repeatable.",
+    ),
+    click.option(
+        "--handler", "handlers", multiple=True, metavar="NAME", help="Only cases of this handler; repeatable."
+    ),
+    click.option(
+        "--preset", "presets", multiple=True, metavar="NAME", help="Only cases of this preset; repeatable."
+    ),
+)
+
+
+def timeout_options(per_case_default: float) -> Decorator:
+    """`--timeout` with its default and `--start-timeout`, shared by `conform` and `smoke` (CNF-5)."""
+    return applied(
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
+            callback=finite_seconds,
+            default=per_case_default,
+            show_default=True,
+            help="Seconds an adapter may take to answer a case.",
+        ),
+        click.option(
+            "--start-timeout",
+            type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
+            callback=finite_seconds,
+            default=DEFAULT_START_TIMEOUT_SECONDS,
+            show_default=True,
+            help="Seconds an adapter may take to answer the hello.",
+        ),
+    )
 
 
 @click.command(
@@ -420,12 +450,7 @@ def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     "timed out, and every gate holds); 1 otherwise; 2 on a usage or harness error; 130 or 143 when "
     "interrupted by SIGINT or SIGTERM (the reports are still written)."
 )
-@click.option(
-    "--adapter",
-    "adapter_command",
-    metavar="CMD",
-    help="Adapter command line (default: the built-in reference).",
-)
+@ADAPTER_OPTION
 @selection_options
 @click.option(
     "--junit-xml", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit XML report here."
@@ -433,22 +458,7 @@ def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--jsonl", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per case here."
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
-    callback=finite_seconds,
-    default=DEFAULT_TIMEOUT_SECONDS,
-    show_default=True,
-    help="Seconds an adapter may take to answer a case.",
-)
-@click.option(
-    "--start-timeout",
-    type=click.FloatRange(min=0.01, max=MAX_TIMEOUT_SECONDS),
-    callback=finite_seconds,
-    default=DEFAULT_START_TIMEOUT_SECONDS,
-    show_default=True,
-    help="Seconds an adapter may take to answer the hello.",
-)
+@timeout_options(DEFAULT_TIMEOUT_SECONDS)
 @click.option(
     "--window",
     type=click.IntRange(min=1, max=1024),

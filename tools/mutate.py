@@ -52,7 +52,7 @@ import yaml
 from forkspec.conformance.protocol import decode, encode
 from forkspec.conformance.vectorfile import Case, VectorSetError, YamlLoader, load_vector_set
 from forkspec.conformance.verdicts import Verdict, judge
-from forkspec.tools.conform import HarnessError, shipped_vectors
+from forkspec.tools.conform import VECTORS_OPTION, HarnessError, shipped_vectors
 
 # The gate: the minimum share of non-equivalent mutants that must be detected, in basis points.
 # The CI test and the tox environment both gate on this default.
@@ -1585,12 +1585,7 @@ def _modules(_context: click.Context, parameter: click.Parameter, value: tuple[s
     callback=_min_score,
     help="Gate: basis points (9800) or a whole percentage (98%) of non-equivalent mutants to detect.",
 )
-@click.option(
-    "--vectors",
-    "vectors_dir",
-    type=click.Path(path_type=Path),
-    help="Vector set directory (default: the shipped vectors).",
-)
+@VECTORS_OPTION
 @click.option(
     "--equivalents",
     type=click.Path(dir_okay=False, path_type=Path),

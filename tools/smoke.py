@@ -17,7 +17,6 @@ import click
 from forkspec.conformance.adapter_process import AdapterStartError
 from forkspec.conformance.protocol import Capabilities
 from forkspec.conformance.runner import (
-    DEFAULT_START_TIMEOUT_SECONDS,
     RunSettings,
     Session,
     unsupported_reason,
@@ -25,11 +24,13 @@ from forkspec.conformance.runner import (
 from forkspec.conformance.vectorfile import Case
 from forkspec.conformance.verdicts import CaseResult, Verdict, actual_answer, expected_answer, json_text
 from forkspec.tools.conform import (
+    ADAPTER_OPTION,
+    VECTORS_OPTION,
     HarnessError,
     adapter_command_line,
     announcement_warnings,
-    finite_seconds,
     load_cases,
+    timeout_options,
 )
 
 SMOKE_TIMEOUT_SECONDS = 5.0
@@ -89,34 +90,9 @@ def explain(result: CaseResult) -> str:
 
 
 @click.command()
-@click.option(
-    "--adapter",
-    "adapter_command",
-    metavar="CMD",
-    help="Adapter command line (default: the built-in reference).",
-)
-@click.option(
-    "--vectors",
-    "vectors_dir",
-    type=click.Path(path_type=Path),
-    help="Vector set directory (default: the shipped vectors).",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.01, max=3600),
-    callback=finite_seconds,
-    default=SMOKE_TIMEOUT_SECONDS,
-    show_default=True,
-    help="Seconds the adapter may take per case.",
-)
-@click.option(
-    "--start-timeout",
-    type=click.FloatRange(min=0.01, max=3600),
-    callback=finite_seconds,
-    default=DEFAULT_START_TIMEOUT_SECONDS,
-    show_default=True,
-    help="Seconds the adapter may take to answer the hello.",
-)
+@ADAPTER_OPTION
+@VECTORS_OPTION
+@timeout_options(SMOKE_TIMEOUT_SECONDS)
 def smoke(
     adapter_command: str | None, vectors_dir: Path | None, timeout: float, start_timeout: float
 ) -> None:
