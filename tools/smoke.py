@@ -7,6 +7,7 @@ announces, lets the session shut down, and explains each problem with the rule i
 
 from __future__ import annotations
 
+import shlex
 import sys
 import threading
 import time
@@ -142,4 +143,4 @@ def smoke(
     if problems:
         click.echo(f"{len(problems)} problem(s); fix them, then run 'forkspec conform --adapter ...'")
         sys.exit(1)
-    click.echo(f"the adapter looks right; next: forkspec conform --adapter {click.style(' '.join(command))}")
+    click.echo(f"the adapter looks right; next: forkspec conform --adapter {shlex.quote(shlex.join(command))}")
