@@ -143,4 +143,5 @@ def smoke(
     if problems:
         click.echo(f"{len(problems)} problem(s); fix them, then run 'forkspec conform --adapter ...'")
         sys.exit(1)
-    click.echo(f"the adapter looks right; next: forkspec conform --adapter {shlex.quote(shlex.join(command))}")
+    quoted = shlex.quote(shlex.join(command))
+    click.echo(f"the adapter looks right; next: forkspec conform --adapter {quoted}")
