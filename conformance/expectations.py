@@ -123,7 +123,7 @@ class Expectations:
         self.expired = tuple(
             entry for entry in entries if entry.expires is not None and entry.expires < today
         )
-        in_force = [entry for entry in entries if entry not in self.expired]
+        in_force = [entry for entry in entries if entry.expires is None or entry.expires >= today]
         self._exact = {entry.case: entry for entry in in_force if not entry.is_glob}
         self._globs = [entry for entry in in_force if entry.is_glob]
 
@@ -141,7 +141,8 @@ class Expectations:
             entry = self.entry_for(case.id)
             if entry is not None:
                 used.add(entry)
-        unmatched = tuple(entry for entry in self.entries if entry not in self.expired and entry not in used)
+        expired = set(self.expired)
+        unmatched = tuple(entry for entry in self.entries if entry not in expired and entry not in used)
         return ExpectationCheck(self.expired, unmatched)
 
     def skip_reason(self, case: Case) -> str | None:

@@ -85,7 +85,8 @@ class Tally:
         # Only what the JUnit report and the summary need is kept: a passing answer is not.
         answer = None if result.verdict in (Verdict.PASS, Verdict.XPASS) else result.answer
         self.verdicts[case.id] = CaseResult(case, result.verdict, result.detail, answer, result.seconds)
-        if result.seconds or result.verdict is not Verdict.SKIP:
+        # Only a case that was sent is in progress for a while: not a skip before sending, not NOT_RUN.
+        if result.seconds or result.answer is not None:
             started = now - result.seconds
             self.first_started[case.handler] = min(self.first_started.get(case.handler, started), started)
             self.last_finished[case.handler] = max(self.last_finished.get(case.handler, now), now)

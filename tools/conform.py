@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -615,10 +616,7 @@ def list_cases(
 def case_listing(vector_set: VectorSet, selected: Sequence[Case], with_ids: bool) -> dict[str, Any]:
     """Counts of the selected cases per handler (spec order), preset and feature, and their ids."""
 
-    def counts(names: list[str]) -> dict[str, int]:
-        return {name: names.count(name) for name in dict.fromkeys(names)}
-
-    handler_names = [case.handler for case in selected]
+    handlers = Counter(case.handler for case in selected)
     listing: dict[str, Any] = {
         "vector_set": {
             "path": str(vector_set.path),
@@ -626,9 +624,9 @@ def case_listing(vector_set: VectorSet, selected: Sequence[Case], with_ids: bool
             "root_sha256": vector_set.root_sha256,
         },
         "cases": len(selected),
-        "handlers": {name: handler_names.count(name) for name in reporters.handler_order(set(handler_names))},
-        "presets": dict(sorted(counts([case.preset for case in selected]).items())),
-        "features": dict(sorted(counts([feature for case in selected for feature in case.features]).items())),
+        "handlers": {name: handlers[name] for name in reporters.handler_order(handlers)},
+        "presets": dict(sorted(Counter(case.preset for case in selected).items())),
+        "features": dict(sorted(Counter(feature for case in selected for feature in case.features).items())),
     }
     if with_ids:
         listing["ids"] = [case.id for case in selected]
