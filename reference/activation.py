@@ -231,7 +231,9 @@ class Chain:
         """How many blocks with heights in [start, end) signal for `bit` (SIG-6)."""
         prefix = self._signal_prefix.get(bit)
         if prefix is None:
-            prefix = [0, *accumulate(run.count * is_signaling(run.version, bit) for run in self.runs)]
+            # The kernel is asked once per distinct version: a long chain has few of them.
+            signals = {version: is_signaling(version, bit) for version in {run.version for run in self.runs}}
+            prefix = [0, *accumulate(run.count * signals[run.version] for run in self.runs)]
             self._signal_prefix[bit] = prefix
         return self._signals_before(prefix, bit, end) - self._signals_before(prefix, bit, start)
 
@@ -243,7 +245,8 @@ class Chain:
 
 
 # The state-transition kernels: one step from a period's state to the next, written as nested
-# if_then_else over their arguments so that they are the same function on any value type (GEN-5).
+# if_then_else over their arguments so that they are the same function on any value type (GEN-5):
+# called with z3 terms (the state a `forkspec.symbolic.EnumTerm`), each returns the term of its step.
 
 
 def bip9_step(
@@ -345,6 +348,25 @@ def bip8_step(
     )
 
 
+def since_height(
+    state: DeploymentState, previous: DeploymentState, previous_since: int, period_start: int
+) -> int:
+    """The first height of the run of periods in `state`: the previous period's since-height while
+    the state stays, the period's first height when it changes. Implements: SIG-14."""
+    return if_then_else(state == previous, previous_since, period_start)
+
+
+def allowed_failures(deployment: HeightSignaling) -> int:
+    """How many blocks of a MUST_SIGNAL period may fail to signal: the period less the threshold (SIG-12)."""
+    return deployment.period - deployment.threshold
+
+
+def too_many_failures(failures: int, deployment: HeightSignaling) -> bool:
+    """Whether `failures` non-signaling blocks of one MUST_SIGNAL period are more than it allows,
+    which makes the block that reaches that count invalid. Implements: SIG-12."""
+    return failures > allowed_failures(deployment)
+
+
 class DeploymentTracker:
     """The states of one deployment on one chain, computed period by period and cached (SIG-1, ACT-6)."""
 
@@ -381,7 +403,7 @@ class DeploymentTracker:
             else:
                 state = bip8_step(previous, count, period_start, deployment)
             self._states.append(state)
-            self._since.append(self._since[-1] if state == previous else period_start)
+            self._since.append(since_height(state, previous, self._since[-1], period_start))
 
     def state_at(self, height: int) -> StateAt:
         """The state of the block at `height`; its ancestors must all be in the chain (SIG-1, SIG-14)."""
@@ -405,7 +427,6 @@ def first_invalid_height(deployment: Deployment, chain: Chain) -> int | None:
     if not isinstance(deployment, HeightSignaling):
         return None
     tracker = DeploymentTracker(deployment, chain)
-    allowed = deployment.period - deployment.threshold
     for period_start in range(0, chain.length, deployment.period):
         if tracker.state_at(period_start).state != DeploymentState.MUST_SIGNAL:
             continue
@@ -416,8 +437,9 @@ def first_invalid_height(deployment: Deployment, chain: Chain) -> int | None:
             index = chain.run_index(height)
             run_end = min(chain.starts[index + 1], end)
             if not is_signaling(chain.runs[index].version, deployment.bit):
-                if failures + (run_end - height) > allowed:
-                    return height + allowed - failures
+                if too_many_failures(failures + (run_end - height), deployment):
+                    # The run's first block past the allowed count is the first invalid one.
+                    return height + allowed_failures(deployment) - failures
                 failures += run_end - height
             height = run_end
     return None

@@ -14,6 +14,10 @@ HFC-14).
 The lifecycle is a state machine driven by timestamped events. An event that is illegal in the
 current state, or illegal at its time, is rejected with a canonical code and changes nothing;
 the machine goes on with the next event (HFC-3).
+
+The decisions the proofs talk about are kernels (GEN-5): the deadline checks, the vote's
+outcome and the state an accepted event leads to are single expressions through the helpers
+of `forkspec.logic`, so that they evaluate on solver terms as they do on integers.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from typing import Any, Generic, TypeVar
 from forkspec.activation import UINT32_MAX
 from forkspec.classification import UpgradeKind, Validator, tally_support
 from forkspec.errors import ErrorCode, SpecError, check_range, ensure, reject
+from forkspec.kernels import meets_threshold
+from forkspec.logic import if_then_else, lookup, negation
 from forkspec.presets import Preset
 from forkspec.versioning import UINT64_MAX
 
@@ -70,6 +76,17 @@ LEGAL_IN: dict[EventType, frozenset[ProposalState]] = {
         {ProposalState.REVIEW, ProposalState.VOTING, ProposalState.APPROVED, ProposalState.SCHEDULED}
     ),
     EventType.EXPIRE: frozenset({ProposalState.REVIEW, ProposalState.VOTING, ProposalState.APPROVED}),
+}
+
+
+# The state an accepted event leads to (HFC-3), where it changes the state: `close_voting` leads
+# to its vote's outcome (HFC-8), `attach_audit` and `vote` keep the state.
+LEADS_TO: dict[EventType, ProposalState] = {
+    EventType.OPEN_VOTING: ProposalState.VOTING,
+    EventType.SCHEDULE: ProposalState.SCHEDULED,
+    EventType.ACTIVATE: ProposalState.ACTIVE,
+    EventType.WITHDRAW: ProposalState.WITHDRAWN,
+    EventType.EXPIRE: ProposalState.EXPIRED,
 }
 
 
@@ -154,7 +171,8 @@ def _check_height(value: int, name: str) -> None:
 
 def _with_auditors(roll: Roll[None], auditors: Iterable[str]) -> Roll[None]:
     for auditor in auditors:
-        ensure(auditor not in roll, ErrorCode.DUPLICATE_AUDIT, "an auditor is named twice")
+        if auditor in roll:
+            reject(ErrorCode.DUPLICATE_AUDIT, "an auditor is named twice")
         roll = roll.entered(auditor, None)
     return roll
 
@@ -176,7 +194,7 @@ def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
 
     Implements: HFC-3, HFC-16, HFC-17.
     """
-    _check_time(event.at, "at")
+    check_range(event.at, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, "at")
     # The details are built only on rejection: these checks run once per event (GEN-8).
     if event.at < proposal.last_event_at:
         reject(
@@ -185,63 +203,143 @@ def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
         )
     if proposal.state not in LEGAL_IN[event.type]:
         reject(ErrorCode.ILLEGAL_TRANSITION, f"{event.type} is not allowed in state {proposal.state}")
-    changes: Changes
+    changes: Changes = {}
+    decided = proposal.state
+    # The events a long lifecycle is made of come first: each case costs a comparison.
     match event.type:
+        case EventType.VOTE:
+            changes = _vote(proposal, event, preset)
         case EventType.ATTACH_AUDIT:
             changes = {"auditors": _with_auditors(proposal.auditors, (event.auditor,))}
         case EventType.OPEN_VOTING:
             changes = _open_voting(proposal, event, preset)
-        case EventType.VOTE:
-            changes = _vote(proposal, event, preset)
         case EventType.CLOSE_VOTING:
-            changes = _close_voting(proposal, event, preset)
+            decided = _close_voting(proposal, event, preset)
         case EventType.SCHEDULE:
             changes = _schedule(proposal, event, preset)
         case EventType.ACTIVATE:
             # HFC-17: judged by the height alone, at any time from the scheduling on.
             _check_height(event.height, "height")
             ensure(
-                event.height >= proposal.activation_height,
+                activation_height_reached(event.height, proposal.activation_height),
                 ErrorCode.ACTIVATION_HEIGHT_NOT_REACHED,
                 f"height {event.height} is below the scheduled {proposal.activation_height}",
             )
-            changes = {"state": ProposalState.ACTIVE}
-        case EventType.WITHDRAW:
-            changes = {"state": ProposalState.WITHDRAWN}
         case EventType.EXPIRE:
-            changes = _expire(proposal, event, preset)
+            _expire(proposal, event, preset)
     # One new record per event: `dataclasses.replace` would cost several times as much.
-    return Proposal(**{**vars(proposal), "last_event_at": event.at, **changes})
+    state = accepted_state(event.type, decided)
+    return Proposal(**{**vars(proposal), "last_event_at": event.at, **changes, "state": state})
 
 
-def _voting_closes_at(proposal: Proposal, preset: Preset) -> int:
-    """The end of the voting window (HFC-7)."""
-    return proposal.voting_opened_at + preset.voting_period_seconds
+# The decision kernels of the lifecycle (GEN-5).
 
 
-def _schedule_deadline(proposal: Proposal, preset: Preset) -> int:
+def accepted_state(event: EventType, decided: ProposalState) -> ProposalState:
+    """The state an accepted event leads to: its entry of `LEADS_TO` (the last column of the table
+    of HFC-3), else `decided`, which is the state itself after `attach_audit` and `vote` and the
+    vote's outcome after `close_voting` (HFC-8). Implements: HFC-3."""
+    return lookup(LEADS_TO, event, decided)
+
+
+def voting_closes_at(voting_opened_at: int, preset: Preset) -> int:
+    """The end of the voting window. Implements: HFC-7."""
+    return voting_opened_at + preset.voting_period_seconds
+
+
+def schedule_deadline(voting_opened_at: int, preset: Preset) -> int:
     """The last second to schedule: the schedule window counts from the end of the vote, not from
-    whenever the vote is closed, so that a late close cannot stretch the timeline (HFC-9, HFC-13)."""
-    return _voting_closes_at(proposal, preset) + preset.schedule_window_seconds
+    whenever the vote is closed, so that a late close cannot stretch the timeline.
+
+    Implements: HFC-9, HFC-13.
+    """
+    return voting_closes_at(voting_opened_at, preset) + preset.schedule_window_seconds
+
+
+def review_long_enough(review_opened_at: int, at: int, preset: Preset) -> bool:
+    """Whether a review that ends at `at` lasted at least `review_min_seconds`. Implements: HFC-5."""
+    return at - review_opened_at >= preset.review_min_seconds
+
+
+def review_not_too_long(review_opened_at: int, at: int, preset: Preset) -> bool:
+    """Whether a review that ends at `at` lasted at most `review_max_seconds`. Implements: HFC-5."""
+    return at - review_opened_at <= preset.review_max_seconds
+
+
+def vote_in_window(voting_opened_at: int, at: int, preset: Preset) -> bool:
+    """Whether `at` comes before the voting window closes. Implements: HFC-7."""
+    return at < voting_closes_at(voting_opened_at, preset)
+
+
+def scheduling_open(voting_opened_at: int, at: int, preset: Preset) -> bool:
+    """Whether `at` is at the scheduling deadline or before it. Implements: HFC-9."""
+    return at <= schedule_deadline(voting_opened_at, preset)
+
+
+def vote_outcome(
+    voting_opened_at: int, at: int, approving: int, total: int, threshold_bps: int, preset: Preset
+) -> ProposalState:
+    """The state a vote closed at `at` ends in: APPROVED when the approving stake meets the
+    threshold, else REJECTED, and EXPIRED whatever its tally once the scheduling deadline has
+    passed. Implements: HFC-8, HFC-14, HFC-15."""
+    return if_then_else(
+        scheduling_open(voting_opened_at, at, preset),
+        if_then_else(
+            meets_threshold(approving, total, threshold_bps), ProposalState.APPROVED, ProposalState.REJECTED
+        ),
+        ProposalState.EXPIRED,
+    )
+
+
+def activation_lead_respected(current_height: int, activation_height: int, preset: Preset) -> bool:
+    """Whether the activation height is at least `min_activation_lead_blocks` above the current
+    height. Implements: HFC-10."""
+    return activation_height >= current_height + preset.min_activation_lead_blocks
+
+
+def activation_height_reached(height: int, activation_height: int) -> bool:
+    """Whether the chain at `height` has reached the scheduled activation height.
+
+    Implements: HFC-11, HFC-17.
+    """
+    return height >= activation_height
+
+
+def expiry_deadline(
+    state: ProposalState, review_opened_at: int, voting_opened_at: int, preset: Preset
+) -> int:
+    """The deadline after which `expire` is legal: the end of the longest review in REVIEW, the
+    scheduling deadline in VOTING and APPROVED. Implements: HFC-12."""
+    return if_then_else(
+        state == ProposalState.REVIEW,
+        review_opened_at + preset.review_max_seconds,
+        schedule_deadline(voting_opened_at, preset),
+    )
+
+
+def expiry_due(
+    state: ProposalState, review_opened_at: int, voting_opened_at: int, at: int, preset: Preset
+) -> bool:
+    """Whether `at` is strictly after the expiry deadline. Implements: HFC-12."""
+    return at > expiry_deadline(state, review_opened_at, voting_opened_at, preset)
 
 
 def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     """HFC-5, HFC-6: audits attached, review long enough and not too long, a valid validator set."""
     ensure(len(proposal.auditors) > 0, ErrorCode.MISSING_AUDIT, "voting needs at least one security audit")
-    elapsed = event.at - proposal.review_opened_at
+    opened_at = proposal.review_opened_at
     ensure(
-        elapsed >= preset.review_min_seconds,
+        review_long_enough(opened_at, event.at, preset),
         ErrorCode.REVIEW_TOO_SHORT,
-        f"review lasted {elapsed} s, less than {preset.review_min_seconds} s",
+        f"review lasted {event.at - opened_at} s, less than {preset.review_min_seconds} s",
     )
     ensure(
-        elapsed <= preset.review_max_seconds,
+        review_not_too_long(opened_at, event.at, preset),
         ErrorCode.REVIEW_TOO_LONG,
-        f"review lasted {elapsed} s, more than {preset.review_max_seconds} s",
+        f"review lasted {event.at - opened_at} s, more than {preset.review_max_seconds} s",
     )
     tally_support(proposal.kind, event.validators, preset)
     return {
-        "state": ProposalState.VOTING,
         "stakes": {validator.id: validator.stake for validator in event.validators},
         "voting_opened_at": event.at,
         "votes": Roll(),
@@ -250,10 +348,12 @@ def _open_voting(proposal: Proposal, event: Event, preset: Preset) -> Changes:
 
 def _vote(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     """HFC-7: inside the window, by a validator of the set, once."""
-    closes_at = _voting_closes_at(proposal, preset)
     # The details are built only on rejection: a lifecycle may hold a vote per validator (GEN-8).
-    if event.at >= closes_at:
-        reject(ErrorCode.VOTE_AFTER_WINDOW, f"voting closed at {closes_at}")
+    if not vote_in_window(proposal.voting_opened_at, event.at, preset):
+        reject(
+            ErrorCode.VOTE_AFTER_WINDOW,
+            f"voting closed at {voting_closes_at(proposal.voting_opened_at, preset)}",
+        )
     if event.validator not in proposal.stakes:
         reject(ErrorCode.UNKNOWN_VALIDATOR, f"{event.validator!r} is not in the validator set")
     if event.validator in proposal.votes:
@@ -261,47 +361,54 @@ def _vote(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     return {"votes": proposal.votes.entered(event.validator, event.approve)}
 
 
-def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> Changes:
-    """HFC-8, HFC-14: after the window, approved when the approving stake meets the kind's threshold.
-
-    A vote closed only after the scheduling deadline is EXPIRED whatever its tally, the same
-    answer as `expire` gives it (HFC-15).
-    """
-    closes_at = _voting_closes_at(proposal, preset)
-    ensure(event.at >= closes_at, ErrorCode.VOTING_STILL_OPEN, f"voting is open until {closes_at}")
-    if event.at > _schedule_deadline(proposal, preset):
-        return {"state": ProposalState.EXPIRED}
+def _close_voting(proposal: Proposal, event: Event, preset: Preset) -> ProposalState:
+    """HFC-8, HFC-14, HFC-15: after the window; the outcome is the vote's decision kernel's."""
+    ensure(
+        negation(vote_in_window(proposal.voting_opened_at, event.at, preset)),
+        ErrorCode.VOTING_STILL_OPEN,
+        f"voting is open until {voting_closes_at(proposal.voting_opened_at, preset)}",
+    )
     ballots = [
         Validator(name, stake, proposal.votes.get(name, False)) for name, stake in proposal.stakes.items()
     ]
-    if not tally_support(proposal.kind, ballots, preset).met:
-        return {"state": ProposalState.REJECTED}
-    return {"state": ProposalState.APPROVED}
+    tally = tally_support(proposal.kind, ballots, preset)
+    return vote_outcome(
+        proposal.voting_opened_at,
+        event.at,
+        tally.supporting_stake,
+        tally.total_stake,
+        tally.threshold_bps,
+        preset,
+    )
 
 
 def _schedule(proposal: Proposal, event: Event, preset: Preset) -> Changes:
     """HFC-9, HFC-10: within the schedule window, at least the minimum lead ahead."""
-    deadline = _schedule_deadline(proposal, preset)
-    ensure(event.at <= deadline, ErrorCode.SCHEDULE_WINDOW_PASSED, f"scheduling was due by {deadline}")
+    ensure(
+        scheduling_open(proposal.voting_opened_at, event.at, preset),
+        ErrorCode.SCHEDULE_WINDOW_PASSED,
+        f"scheduling was due by {schedule_deadline(proposal.voting_opened_at, preset)}",
+    )
     _check_height(event.current_height, "current_height")
     _check_height(event.activation_height, "activation_height")
     ensure(
-        event.activation_height >= event.current_height + preset.min_activation_lead_blocks,
+        activation_lead_respected(event.current_height, event.activation_height, preset),
         ErrorCode.ACTIVATION_TOO_SOON,
         f"activation must be {preset.min_activation_lead_blocks} or more blocks after {event.current_height}",
     )
-    return {"state": ProposalState.SCHEDULED, "activation_height": event.activation_height}
+    return {"activation_height": event.activation_height}
 
 
-def _expire(proposal: Proposal, event: Event, preset: Preset) -> Changes:
+def _expire(proposal: Proposal, event: Event, preset: Preset) -> None:
     """HFC-12: a review, a vote or an approval whose deadline has passed with nothing done."""
-    deadline = (
-        proposal.review_opened_at + preset.review_max_seconds
-        if proposal.state is ProposalState.REVIEW
-        else _schedule_deadline(proposal, preset)
+    state, review_opened_at, voting_opened_at = (
+        proposal.state,
+        proposal.review_opened_at,
+        proposal.voting_opened_at,
     )
-    ensure(event.at > deadline, ErrorCode.DEADLINE_NOT_REACHED, f"the deadline {deadline} has not passed")
-    return {"state": ProposalState.EXPIRED}
+    if not expiry_due(state, review_opened_at, voting_opened_at, event.at, preset):
+        deadline = expiry_deadline(state, review_opened_at, voting_opened_at, preset)
+        reject(ErrorCode.DEADLINE_NOT_REACHED, f"the deadline {deadline} has not passed")
 
 
 @dataclass(frozen=True)
