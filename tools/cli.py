@@ -1,9 +1,9 @@
-"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check.
+"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check, prove.
 
 Exit codes (CNF-4): 0 success; 1 a conformance run that does not show conformance, or vectors
-that do not match the generator; 2 a usage or harness error (bad arguments, an unusable vector
-set, an adapter that cannot be started, and any failure of forkspec itself, reported in one
-line); 130 and 143 a run interrupted by SIGINT or SIGTERM.
+that do not match the generator, or proofs that fail or a stale proof report; 2 a usage or harness
+error (bad arguments, an unusable vector set, an adapter that cannot be started, and any failure
+of forkspec itself, reported in one line); 130 and 143 a run interrupted by SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from forkspec.tools.generate import (
     write_vector_set,
 )
 from forkspec.tools.mutate import mutate
+from forkspec.tools.prove import prove
 from forkspec.tools.smoke import smoke
 
 INTERRUPTED_EXIT_CODE = 130
@@ -41,6 +42,7 @@ cli.add_command(conform)
 cli.add_command(smoke)
 cli.add_command(list_cases)
 cli.add_command(mutate)
+cli.add_command(prove)
 
 
 @cli.command()
