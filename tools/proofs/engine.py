@@ -93,6 +93,19 @@ class Replay:
     obligation_assumptions: dict[str, bool]
     obligation_goal: bool
 
+    def describe(self) -> str:
+        """The replay in one sentence: which predicates hold on the counterexample's values."""
+
+        def listed(values: dict[str, bool]) -> str:
+            return ", ".join(f"{name} {'holds' if holds else 'fails'}" for name, holds in values.items())
+
+        return (
+            f"the mutant's assumptions: {listed(self.assumptions)}; its goal "
+            f"{'holds' if self.goal else 'fails'}; "
+            f"the obligation's assumptions: {listed(self.obligation_assumptions)}; its goal "
+            f"{'holds' if self.obligation_goal else 'fails'}"
+        )
+
     @property
     def reproduces(self) -> bool:
         """The mutant's assumptions hold and its goal fails; where the obligation's assumptions all
@@ -123,10 +136,9 @@ class MutantResult:
 
 @dataclass(frozen=True)
 class KernelSource:
-    """A function the obligation is about, by qualified name and SHA-256 of its source text."""
+    """A function the obligation is about, by import name and SHA-256 of its source text."""
 
     name: str
-    file: str
     sha256: str
 
 
@@ -154,19 +166,11 @@ def solver_versions() -> dict[str, str]:
 
 
 def kernel_source(function: Callable[..., Any]) -> KernelSource:
-    """The qualified name, defining file and source hash of `function`."""
-    source = inspect.getsource(function)
+    """The import name and source hash of `function` (the same in a checkout and in an installed wheel)."""
     module = inspect.getmodule(function)
-    file = Path(inspect.getfile(function))
-    package_root = Path(__file__).resolve().parents[2]
-    shown = (
-        file.resolve().relative_to(package_root).as_posix()
-        if file.resolve().is_relative_to(package_root)
-        else file.name
-    )
+    source = inspect.getsource(function)
     return KernelSource(
-        f"{module.__name__ if module else '?'}.{function.__qualname__}",
-        shown,
+        f"{module.__name__ if module else function.__module__}.{function.__qualname__}",
         hashlib.sha256(source.encode("utf-8")).hexdigest(),
     )
 
@@ -391,7 +395,7 @@ def _mutant(
     if replayed is not None and not replayed.reproduces:
         failures.append(
             f"{name}: the counterexample ({_shown(counterexample)}) does not reproduce on the Python code: "
-            f"{replayed}"
+            f"{replayed.describe()}"
         )
     return MutantResult(mutant, outcome, below, replayed, counterexample)
 
@@ -421,8 +425,8 @@ def discharge(session: Session, obligation: Obligation) -> ObligationResult:
     problems = _problems(proof, Answer.UNSAT)
     if proof.z3 is Answer.SAT and proof.cvc5 is Answer.SAT:
         problems = [
-            f"{obligation.id} is NOT proved: {obligation.goal.words} fails for {_shown(proof.model)} "
-            f"although every assumption holds"
+            f"{obligation.id} is NOT proved: counterexample {_shown(proof.model)}: every assumption holds "
+            f"and the goal fails ({obligation.goal.words}: {obligation.goal.formula})"
         ]
     failures += problems
     witness = session.ask(

@@ -185,10 +185,7 @@ def report_json(
                     for assumption in obligation.assumptions
                 ],
                 "goal": {"words": obligation.goal.words, "formula": obligation.goal.formula},
-                "kernels": [
-                    {"name": kernel.name, "file": kernel.file, "sha256": kernel.sha256}
-                    for kernel in result.kernels
-                ],
+                "kernels": [{"name": kernel.name, "sha256": kernel.sha256} for kernel in result.kernels],
                 "proof": _query(result.proof),
                 "witness": {
                     "words": obligation.witness.words,
@@ -324,16 +321,16 @@ def _obligation_markdown(
             else f"**not needed**: proved without it (`{_file(drop.outcome)}`)"
         )
         lines.append(f"| {assumption.name} | {assumption.words} | `{assumption.formula}` | {status} |")
-    unneeded = [drop.assumption for drop in result.drops if not drop.needed]
+    words_of = {assumption.name: assumption.words for assumption in obligation.assumptions}
+    unneeded = [
+        f"{drop.assumption} ({words_of[drop.assumption]})" for drop in result.drops if not drop.needed
+    ]
     lines += [
         "",
-        (
-            f"The goal does not need {', '.join(unneeded)}: it is proved with "
-            f"{'it' if len(unneeded) == 1 else 'each'} "
-            "dropped."
-            if unneeded
-            else "Every assumption is needed."
-        ),
+        f"Plainly: this goal does not need {'; nor '.join(unneeded)}. It is proved with "
+        f"{'that assumption' if len(unneeded) == 1 else 'each of them'} dropped."
+        if unneeded
+        else "Every assumption is needed: without any one of them the solvers find a counterexample.",
         "",
         "### Variables",
         "",
@@ -347,9 +344,9 @@ def _obligation_markdown(
         "",
         "### Kernel functions covered",
         "",
-        "| function | file | SHA-256 of its source |",
-        "|---|---|---|",
-        *(f"| `{k.name}` | `{k.file}` | `{k.sha256}` |" for k in result.kernels),
+        "| function (import name) | SHA-256 of its source |",
+        "|---|---|",
+        *(f"| `{k.name}` | `{k.sha256}` |" for k in result.kernels),
         "",
         "### Proof",
         "",
@@ -445,6 +442,21 @@ def report_markdown(
     for result in results:
         lines += _obligation_markdown(result, by_slug, vectors)
     lines += [
+        "## Requirements and their obligations",
+        "",
+        "| requirement | obligations | authored vectors citing it |",
+        "|---|---|---|",
+    ]
+    by_requirement: dict[str, list[str]] = defaultdict(list)
+    for result in results:
+        for requirement in result.obligation.requirements:
+            by_requirement[requirement].append(result.obligation.id)
+    lines += [
+        f"| {requirement} | {', '.join(ids)} | {vectors.count(requirement)} |"
+        for requirement, ids in sorted(by_requirement.items())
+    ]
+    lines += [
+        "",
         "## Not proven",
         "",
         "What an auditor might expect and this report does not claim, per obligation:",
