@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -275,3 +277,19 @@ def test_the_recheck_tool_gives_each_file_to_both_solvers_and_compares_with_the_
         .replace("expected answer: unsat", "expected answer: sat")
     )
     assert recheck.main([str(wrong)]) == 1
+
+
+def test_without_the_solvers_forkspec_works_and_prove_says_what_to_install() -> None:
+    hide_solvers = "import sys; sys.modules['z3'] = None; sys.modules['cvc5'] = None; "
+    run_cli = "from forkspec.tools.cli import main; sys.argv = ['forkspec', *sys.argv[1:]]; main()"
+    for arguments, code, text in ((["--help"], 0, "prove"), (["prove", "-k", "PRF-1"], 2, "'prove' extra")):
+        completed = subprocess.run(
+            [sys.executable, "-c", hide_solvers + run_cli, *arguments],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert completed.returncode == code, completed.stderr
+        assert text in completed.stdout + completed.stderr
+        assert "Traceback" not in completed.stderr

@@ -16,100 +16,14 @@ import shutil
 import sys
 import tempfile
 import time
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 import click
-from forkspec.tools.cases import authored_case_specs
-from forkspec.tools.cases.proofs import REGRESSIONS_FILE
 from forkspec.tools.checkout import CheckoutError, ensure_code_is_checkout, find_checkout
 from forkspec.tools.conform import HarnessError
-from forkspec.tools.proofs import Obligation, all_obligations
-from forkspec.tools.proofs.engine import ObligationResult, ProverError, Session, discharge
-from forkspec.tools.proofs.report import (
-    SMT_FOLDER,
-    VectorIndex,
-    regression_specs,
-    regressions_document,
-    report_json,
-    report_markdown,
-)
 
-PROOFS_FOLDER = Path("spec") / "proofs"
-REGRESSIONS_PATH = Path("tools") / "cases" / REGRESSIONS_FILE
-
-
-def selected(obligations: tuple[Obligation, ...], pattern: str | None) -> tuple[Obligation, ...]:
-    """The obligations whose ID matches `pattern` as a shell pattern or whose title contains it."""
-    if pattern is None:
-        return obligations
-    return tuple(
-        obligation
-        for obligation in obligations
-        if fnmatchcase(obligation.id, pattern) or pattern.lower() in obligation.title.lower()
-    )
-
-
-def prove_into(root: Path, obligations: tuple[Obligation, ...]) -> list[ObligationResult]:
-    """Discharge `obligations`, writing their SMT-LIB files under root/spec/proofs/smt and printing "
-    "progress."""
-    session = Session(root / PROOFS_FOLDER / SMT_FOLDER)
-    results = []
-    for obligation in obligations:
-        try:
-            result = discharge(session, obligation)
-        except ProverError as error:
-            raise HarnessError(str(error)) from error
-        results.append(result)
-        verdict = "proved" if not result.failures else "FAILED"
-        refuted = sum(1 for mutant in result.mutants if mutant.outcome.z3.value == "sat")
-        click.echo(
-            f"{obligation.id:<7} {verdict:<7} z3 {result.proof.z3:<6} cvc5 {result.proof.cvc5:<6} "
-            f"witness {result.witness.z3:<6} mutants refuted {refuted}/{len(result.mutants)}  "
-            f"{result.seconds:6.2f} s  {obligation.title}"
-        )
-        for failure in result.failures:
-            click.echo(f"    {failure}")
-    return results
-
-
-def write_report(root: Path, results: list[ObligationResult]) -> None:
-    """The report files and the regression data file under `root`, laid out as in a checkout."""
-    regressions = regression_specs(results)
-    vectors = VectorIndex(authored_case_specs())
-    proofs = root / PROOFS_FOLDER
-    (proofs / "README.md").write_bytes(report_markdown(results, regressions, vectors))
-    (proofs / "report.json").write_bytes(report_json(results, regressions, vectors))
-    (root / REGRESSIONS_PATH).parent.mkdir(parents=True, exist_ok=True)
-    (root / REGRESSIONS_PATH).write_bytes(regressions_document(regressions))
-
-
-def generated_files(root: Path) -> dict[str, bytes]:
-    """The files the prover owns under `root`, by checkout-relative path."""
-    proofs = root / PROOFS_FOLDER
-    found = (
-        {
-            path.relative_to(root).as_posix(): path.read_bytes()
-            for path in sorted(proofs.rglob("*"))
-            if path.is_file()
-        }
-        if proofs.is_dir()
-        else {}
-    )
-    regressions = root / REGRESSIONS_PATH
-    if regressions.is_file():
-        found[REGRESSIONS_PATH.as_posix()] = regressions.read_bytes()
-    return found
-
-
-def differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
-    """One line per file missing, not generated, or differing, sorted."""
-    problems = [f"missing: {path}" for path in expected.keys() - actual.keys()]
-    problems += [f"not generated: {path}" for path in actual.keys() - expected.keys()]
-    problems += [
-        f"differs: {path}" for path in expected.keys() & actual.keys() if expected[path] != actual[path]
-    ]
-    return sorted(problems)
+SOLVERS = ("z3", "cvc5")
+INSTALL_SOLVERS = "python3 -m pip install -e '.[prove]'"
 
 
 def _checkout() -> Path:
@@ -140,6 +54,25 @@ def _checkout() -> Path:
 )
 def prove(check: bool, pattern: str | None) -> None:
     """Discharge every proof obligation with z3 and cvc5 and write spec/proofs/ (GEN-9, GEN-10)."""
+    try:
+        from forkspec.tools.proofs import all_obligations
+        from forkspec.tools.proofs.engine import ProverError
+        from forkspec.tools.proofs.run import (
+            PROOFS_FOLDER,
+            REGRESSIONS_PATH,
+            differences,
+            generated_files,
+            prove_into,
+            selected,
+            write_report,
+        )
+    except ModuleNotFoundError as error:
+        if error.name not in SOLVERS:
+            raise
+        raise HarnessError(
+            f"forkspec prove needs the solvers z3 and cvc5 ({error.name} is not installed): install the "
+            f"'prove' extra, for example '{INSTALL_SOLVERS}' in the checkout"
+        ) from error
     if check and pattern is not None:
         raise click.UsageError("--check compares the whole report: it cannot be combined with -k")
     obligations = selected(all_obligations(), pattern)
@@ -149,7 +82,10 @@ def prove(check: bool, pattern: str | None) -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="forkspec-proofs-") as scratch:
         root = Path(scratch)
-        results = prove_into(root, obligations)
+        try:
+            results = prove_into(root, obligations)
+        except ProverError as error:
+            raise HarnessError(str(error)) from error
         failed = [result.obligation.id for result in results if result.failures]
         click.echo(
             f"{len(results)} obligations, {len(failed)} failed, {time.perf_counter() - started:.2f} s in all"
