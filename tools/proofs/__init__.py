@@ -27,7 +27,7 @@ An area adds obligations in a module `forkspec.tools.proofs.<area>` with a funct
 `obligations() -> tuple[Obligation, ...]`, and one line in `AREAS` below. IDs are `PRF-N`;
 the number ranges per area are in spec/README.md.
 
-The stable API: `Sort`, `Variable`, `Assumption`, `Goal`, `Witness`, `MutantKind`, `Mutant`,
+The stable API: `Sort`, `SymbolicSort`, `Variable`, `Assumption`, `Goal`, `Witness`, `MutantKind`, `Mutant`,
 `RegressionCase`, `Obligation`, `Values`, `Predicate`, the connectives above, `integers`,
 `kernel_in`, and `all_obligations`.
 """
@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import z3
 
@@ -61,13 +61,38 @@ class Sort(StrEnum):
     BOOL = "Bool"
 
 
+class SymbolicSort(Protocol):
+    """A sort other than Int and Bool (an enumeration of states, for instance), supplied by its author.
+
+    `symbol` makes the value a predicate receives for a variable of this sort (a z3 term, or an
+    object wrapping one); `expression` gives the z3 expression inside it, which the prover
+    evaluates in a model; `value` turns that evaluated expression into the Python value the
+    predicates receive on replay (an enum member). `name` is the sort's name in the report.
+    Every z3 term lives in z3's main context.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def symbol(self, name: str) -> Any: ...
+
+    def expression(self, symbol: Any) -> Any: ...
+
+    def value(self, evaluated: Any) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Variable:
     """A free variable of an obligation, with what it stands for."""
 
     name: str
     words: str
-    sort: Sort = Sort.INT
+    sort: Sort | SymbolicSort = Sort.INT
+
+    @property
+    def sort_name(self) -> str:
+        """The sort's name as the report shows it."""
+        return self.sort.value if isinstance(self.sort, Sort) else self.sort.name
 
 
 @dataclass(frozen=True)
@@ -129,13 +154,14 @@ class Mutant:
     counterexample (to values a handler accepts, for instance) without being an assumption of
     the mutant; `smallest` names an integer variable whose value the prover minimises, so the
     report shows the smallest counterexample and proves that none is smaller. `regression`
-    turns the counterexample's integers into a vector case.
+    turns the counterexample's values (ints, bools, and the values of symbolic sorts) into a
+    vector case.
     """
 
     name: str
     kind: MutantKind
     words: str
-    regression: Callable[[Mapping[str, int]], RegressionCase]
+    regression: Callable[[Mapping[str, Any]], RegressionCase]
     assumptions: tuple[Assumption, ...] | None = None
     goal: Goal | None = None
     bounds: Predicate | None = None
@@ -214,17 +240,17 @@ def implies(premise: Any, conclusion: Any) -> Any:
 
 
 def ratio_at_least(part: Any, whole: Any, numerator: Any, denominator: int) -> Any:
-    """The exact rational statement part / whole >= numerator / denominator (whole > 0).
+    """The exact rational statement: `part` is at least the fraction numerator / denominator of `whole`.
 
-    On integers it is a `Fraction` comparison; on z3 terms a comparison of reals with a real
-    division, so it states the meaning of a threshold independently of any cross-multiplication.
+    On integers it is a `Fraction` comparison; on z3 terms a comparison of reals, the fraction
+    times the whole, so it states the meaning of a threshold without the integer
+    cross-multiplication that a kernel uses (and without a division by a variable).
     """
     if not _symbolic((part, whole, numerator)):
-        return Fraction(part, whole) >= Fraction(numerator, denominator)
+        return Fraction(part) >= Fraction(numerator, denominator) * whole
     context = _context((part, whole, numerator))
-    ratio = z3.ToReal(part) / z3.ToReal(whole)
-    scaled = z3.ToReal(numerator) if isinstance(numerator, z3.ExprRef) else z3.RealVal(numerator, ctx=context)
-    return ratio >= scaled / z3.RealVal(denominator, ctx=context)
+    share = z3.ToReal(numerator) if isinstance(numerator, z3.ExprRef) else z3.RealVal(numerator, ctx=context)
+    return z3.ToReal(part) >= share / z3.RealVal(denominator, ctx=context) * z3.ToReal(whole)
 
 
 def floor_division(dividend: Any, divisor: Any) -> Any:

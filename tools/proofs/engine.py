@@ -33,16 +33,12 @@ from typing import Any
 
 import cvc5
 import z3
-from forkspec.tools.proofs import Assumption, Goal, Mutant, MutantKind, Obligation, Sort, Values
+from forkspec.tools.proofs import Assumption, Goal, Mutant, MutantKind, Obligation, Sort, Values, Variable
 
 SEED = 1
 QUERY_TIMEOUT_MS = 10_000
 Z3_RESOURCE_LIMIT = 50_000_000
 CVC5_RESOURCE_LIMIT = 50_000_000
-# cvc5's complete procedure for nonlinear arithmetic (cylindrical algebraic coverings) instead of
-# its incremental linearisation, which answers unknown on some of the threshold queries. Solver
-# options, set through the API: the SMT-LIB files carry none.
-CVC5_OPTIONS = (("nl-cov", "true"), ("nl-ext", "none"))
 
 
 class Answer(StrEnum):
@@ -55,12 +51,16 @@ class Answer(StrEnum):
 
 @dataclass(frozen=True)
 class Query:
-    """One question to both solvers: the conjunction of `assertions`, each with a label."""
+    """One question to both solvers: the conjunction of `assertions`, each with a label.
+
+    The declarations in the file are those of the constants the assertions use, as z3 writes
+    them (with the declarations of any enumeration sort); a variable that no assertion uses is
+    not declared."""
 
     name: str
     purpose: str
     logic: str
-    declarations: tuple[tuple[str, Sort], ...]
+    variables: tuple[Variable, ...]
     assertions: tuple[tuple[str, z3.BoolRef], ...]
 
 
@@ -74,7 +74,7 @@ class Outcome:
     z3_work: int
     cvc5_work: int
     seconds: float
-    model: dict[str, int | bool] | None
+    model: dict[str, Any] | None
     smtlib: str
     sha256: str
 
@@ -131,7 +131,7 @@ class MutantResult:
     outcome: Outcome
     below: Outcome | None
     replay: Replay | None
-    counterexample: dict[str, int | bool]
+    counterexample: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -175,13 +175,36 @@ def kernel_source(function: Callable[..., Any]) -> KernelSource:
     )
 
 
-def _symbols(obligation: Obligation, context: z3.Context) -> dict[str, Any]:
-    return {
-        variable.name: z3.Int(variable.name, context)
-        if variable.sort is Sort.INT
-        else z3.Bool(variable.name, context)
-        for variable in obligation.variables
-    }
+def _symbols(obligation: Obligation) -> dict[str, Any]:
+    """The value each predicate receives per variable, in z3's main context."""
+    symbols: dict[str, Any] = {}
+    for variable in obligation.variables:
+        sort = variable.sort
+        if sort is Sort.INT:
+            symbols[variable.name] = z3.Int(variable.name)
+        elif sort is Sort.BOOL:
+            symbols[variable.name] = z3.Bool(variable.name)
+        else:
+            symbols[variable.name] = sort.symbol(variable.name)
+    return symbols
+
+
+def _expression(variable: Variable, symbol: Any) -> Any:
+    return symbol if isinstance(variable.sort, Sort) else variable.sort.expression(symbol)
+
+
+def _declarations(query: Query) -> list[str]:
+    """The sort and constant declarations of the query's terms, as z3 writes them in SMT-LIB."""
+    solver = z3.Solver()
+    for _, formula in query.assertions:
+        solver.add(formula)
+    script = solver.to_smt2()
+    preamble = script[: script.index("(assert")] if "(assert" in script else script
+    return [
+        line
+        for line in preamble.splitlines()
+        if line.strip() and not line.startswith((";", "(set-info", "(check-sat"))
+    ]
 
 
 def smtlib_text(query: Query, obligation_id: str, expected: str) -> str:
@@ -191,7 +214,7 @@ def smtlib_text(query: Query, obligation_id: str, expected: str) -> str:
         f"; expected answer: {expected}",
         f"(set-logic {query.logic})",
     ]
-    lines += [f"(declare-fun {name} () {sort.value})" for name, sort in query.declarations]
+    lines += _declarations(query)
     for label, formula in query.assertions:
         lines.append(f"; {label}")
         lines.append(f"(assert {formula.sexpr()})")
@@ -199,23 +222,42 @@ def smtlib_text(query: Query, obligation_id: str, expected: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _z3_answer(query: Query, symbols: Mapping[str, Any]) -> tuple[Answer, int, dict[str, int | bool] | None]:
-    context = next(iter(symbols.values())).ctx
+def _model_value(variable: Variable, evaluated: Any) -> Any:
+    """A variable's value in a model, as the predicates receive it on replay."""
+    if variable.sort is Sort.INT:
+        return evaluated.as_long()
+    if variable.sort is Sort.BOOL:
+        return z3.is_true(evaluated)
+    return variable.sort.value(evaluated)
+
+
+def _z3_answer(query: Query, symbols: Mapping[str, Any]) -> tuple[Answer, int, dict[str, Any] | None]:
+    # A fresh context per query, so that the answer, the model and the work depend on the query
+    # alone, never on the terms built before it in the process.
+    context = z3.Context()
     solver = z3.Solver(ctx=context)
     solver.set(random_seed=SEED, timeout=QUERY_TIMEOUT_MS, rlimit=Z3_RESOURCE_LIMIT)
     for _, formula in query.assertions:
-        solver.add(formula)
-    # z3 counts resource units per context, across solvers: the query's work is the difference.
-    before = int(solver.statistics().get_key_value("rlimit count"))
+        solver.add(formula.translate(context))
     result = solver.check()
-    work = int(solver.statistics().get_key_value("rlimit count")) - before
+    work = int(solver.statistics().get_key_value("rlimit count"))
     if result == z3.sat:
         model = solver.model()
-        values: dict[str, int | bool] = {}
-        for name, symbol in symbols.items():
-            value = model.eval(symbol, model_completion=True)
-            values[name] = value.as_long() if isinstance(value, z3.IntNumRef) else z3.is_true(value)
-        return Answer.SAT, work, values
+        main = z3.main_ctx()
+        return (
+            Answer.SAT,
+            work,
+            {
+                variable.name: _model_value(
+                    variable,
+                    model.eval(
+                        _expression(variable, symbols[variable.name]).translate(context),
+                        model_completion=True,
+                    ).translate(main),
+                )
+                for variable in query.variables
+            },
+        )
     return (Answer.UNSAT if result == z3.unsat else Answer.UNKNOWN), work, None
 
 
@@ -226,8 +268,6 @@ def cvc5_answer(path: Path) -> tuple[Answer, int]:
     solver.setOption("seed", str(SEED))
     solver.setOption("tlimit-per", str(QUERY_TIMEOUT_MS))
     solver.setOption("rlimit-per", str(CVC5_RESOURCE_LIMIT))
-    for option, value in CVC5_OPTIONS:
-        solver.setOption(option, value)
     symbols = cvc5.SymbolManager(terms)
     parser = cvc5.InputParser(solver, symbols)
     parser.setFileInput(cvc5.InputLanguage.SMT_LIB_2_6, str(path))
@@ -302,11 +342,11 @@ def _problems(outcome: Outcome, expected: Answer | None) -> list[str]:
     return []
 
 
-def _shown(values: Mapping[str, int | bool] | None) -> str:
+def _shown(values: Mapping[str, Any] | None) -> str:
     return ", ".join(f"{name} = {value}" for name, value in (values or {}).items())
 
 
-def replay(obligation: Obligation, mutant: Mutant, values: Mapping[str, int | bool]) -> Replay:
+def replay(obligation: Obligation, mutant: Mutant, values: Mapping[str, Any]) -> Replay:
     """Evaluate the predicates of `mutant` and of `obligation` on the counterexample's Python values."""
     assumptions = mutant.assumptions if mutant.assumptions is not None else obligation.assumptions
     goal = mutant.goal if mutant.goal is not None else obligation.goal
@@ -335,7 +375,7 @@ def _least(query: Query, symbols: Mapping[str, Any], variable: str, start: int) 
                 query.name,
                 query.purpose,
                 query.logic,
-                query.declarations,
+                query.variables,
                 (*query.assertions, ("search bound", bounded <= middle)),
             ),
             symbols,
@@ -358,8 +398,8 @@ def _mutant(
     assertions.append(_negated(goal, symbols))
     name = f"{obligation.id}.mutant-{mutant.name}"
     purpose = f"mutant {mutant.name} ({mutant.kind}): {mutant.words}"
-    declarations = tuple((variable.name, variable.sort) for variable in obligation.variables)
-    query = Query(name, purpose, obligation.logic, declarations, tuple(assertions))
+    variables = obligation.variables
+    query = Query(name, purpose, obligation.logic, variables, tuple(assertions))
     below: Outcome | None = None
     if mutant.smallest is not None:
         answer, _, model = _z3_answer(query, symbols)
@@ -370,14 +410,14 @@ def _mutant(
                 name,
                 f"{purpose}; smallest {mutant.smallest}",
                 obligation.logic,
-                declarations,
+                variables,
                 (*query.assertions, (f"smallest {mutant.smallest}", bound <= least)),
             )
             below_query = Query(
                 f"{name}-below",
                 f"{purpose}; no counterexample with {mutant.smallest} below {least}",
                 obligation.logic,
-                declarations,
+                variables,
                 (*query.assertions[:-1], (f"below the smallest {mutant.smallest}", bound <= least - 1)),
             )
             below = session.ask(obligation, below_query, symbols, Answer.UNSAT)
@@ -403,13 +443,13 @@ def _mutant(
 def discharge(session: Session, obligation: Obligation) -> ObligationResult:
     """Proof, witness, drop-one per assumption and every mutant of `obligation`, on both solvers."""
     started = time.perf_counter()
-    context = z3.Context()
-    symbols = _symbols(obligation, context)
-    declarations = tuple((variable.name, variable.sort) for variable in obligation.variables)
+    symbols = _symbols(obligation)
     failures: list[str] = []
 
     def query(suffix: str, purpose: str, assertions: list[tuple[str, z3.BoolRef]]) -> Query:
-        return Query(f"{obligation.id}.{suffix}", purpose, obligation.logic, declarations, tuple(assertions))
+        return Query(
+            f"{obligation.id}.{suffix}", purpose, obligation.logic, obligation.variables, tuple(assertions)
+        )
 
     assumed = _labelled(obligation.assumptions, symbols)
     proof = session.ask(

@@ -17,7 +17,6 @@ from typing import Any
 from forkspec.tools.cases import CaseSpec
 from forkspec.tools.proofs import Mutant, MutantKind, Obligation
 from forkspec.tools.proofs.engine import (
-    CVC5_OPTIONS,
     CVC5_RESOURCE_LIMIT,
     QUERY_TIMEOUT_MS,
     SEED,
@@ -42,8 +41,7 @@ def regression_specs(results: Iterable[ObligationResult]) -> list[CaseSpec]:
     specs = []
     for result in results:
         for mutant in result.mutants:
-            integers = {name: value for name, value in mutant.counterexample.items() if type(value) is int}
-            case = mutant.mutant.regression(integers)
+            case = mutant.mutant.regression(mutant.counterexample)
             specs.append(
                 CaseSpec(
                     case.handler,
@@ -170,7 +168,7 @@ def report_json(
                 "logic": obligation.logic,
                 "encoding": obligation.encoding,
                 "variables": [
-                    {"name": variable.name, "sort": variable.sort.value, "words": variable.words}
+                    {"name": variable.name, "sort": variable.sort_name, "words": variable.words}
                     for variable in obligation.variables
                 ],
                 "assumptions": [
@@ -213,20 +211,19 @@ def report_json(
         "query_timeout_ms": QUERY_TIMEOUT_MS,
         "z3_resource_limit": Z3_RESOURCE_LIMIT,
         "cvc5_resource_limit": CVC5_RESOURCE_LIMIT,
-        "cvc5_options": [f"{option}={value}" for option, value in CVC5_OPTIONS],
         "obligations": obligations,
     }
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def _values(values: Mapping[str, int | bool] | None, words: Mapping[str, str]) -> list[str]:
+def _values(values: Mapping[str, Any] | None, words: Mapping[str, str]) -> list[str]:
     """A table of a model: variable, value, what the variable stands for."""
     lines = ["| variable | value | meaning |", "|---|---|---|"]
     lines += [f"| `{name}` | `{value}` | {words.get(name, '')} |" for name, value in (values or {}).items()]
     return lines
 
 
-def _in_words(values: Mapping[str, int | bool], words: Mapping[str, str]) -> str:
+def _in_words(values: Mapping[str, Any], words: Mapping[str, str]) -> str:
     """The non-zero, true parts of a model in words."""
     shown = [
         f"{words.get(name, name)} (`{name}`) {'holds' if value is True else f'= {value}'}"
@@ -336,7 +333,7 @@ def _obligation_markdown(
         "",
         "| variable | sort | meaning |",
         "|---|---|---|",
-        *(f"| `{v.name}` | {v.sort.value} | {v.words} |" for v in obligation.variables),
+        *(f"| `{v.name}` | {v.sort_name} | {v.words} |" for v in obligation.variables),
         "",
         "### Encoding",
         "",
@@ -417,9 +414,8 @@ def report_markdown(
         f"Solvers: z3 {versions['z3']} (answers from the terms built by the reference's own functions) and "
         f"cvc5 {versions['cvc5']} (answers by parsing each SMT-LIB file). Seed {SEED}; per-query time limit "
         f"{QUERY_TIMEOUT_MS} ms; resource limits z3 `rlimit` {Z3_RESOURCE_LIMIT}, cvc5 `rlimit-per` "
-        f"{CVC5_RESOURCE_LIMIT}; cvc5 options {', '.join(f'`{o}={v}`' for o, v in CVC5_OPTIONS)} (set "
-        "through its "
-        "API, not in the files). Time is given as solver work in each solver's own deterministic resource "
+        f"{CVC5_RESOURCE_LIMIT}; both with their default procedures, no option in the files. "
+        "Time is given as solver work in each solver's own deterministic resource "
         "units (z3 / cvc5), so that the report is reproducible byte for byte; `forkspec prove` prints wall "
         "times.",
         "",

@@ -41,11 +41,9 @@ ENCODING = (
     "(including totals beyond 2^64, a sum of 64-bit stakes) is covered; no bit-vector width is "
     "assumed. The kernel is evaluated on z3 Int terms by calling the very function object the "
     "reference executes, which gives the cross-multiplication as an Int formula. The rational "
-    "meaning is stated over Real: to_real(support) / to_real(total) compared with the threshold "
-    "divided by 10000; real division by a positive total is exact, so no abstraction is made. "
-    "The logic is QF_NIRA because the rational side divides by a variable."
+    "meaning is stated over Real: to_real(support) >= (threshold / 10000) * to_real(total), the "
+    "threshold's fraction of the total as an exact rational number; no abstraction is made."
 )
-
 SUPPORT, TOTAL, THRESHOLD = "support", "total", "threshold_bps"
 VARIABLES = integers(
     (SUPPORT, "the stake in support of the upgrade"),
@@ -164,7 +162,7 @@ def _mutant(
         regression,
         goal=Goal(
             f"{words} agrees with the exact ratio",
-            f"({words}) == (support / total >= threshold / 10000)",
+            f"({words}) == (support >= threshold / 10000 * total)",
             _agrees(test, threshold),
         ),
         bounds=bounds,
@@ -199,7 +197,7 @@ def general_obligation() -> Obligation:
         ),
         goal=Goal(
             "meets_threshold(support, total, threshold_bps) agrees with the exact ratio",
-            "meets_threshold(support, total, threshold_bps) == (support / total >= threshold_bps / 10000)",
+            "meets_threshold(support, total, threshold_bps) == (support >= threshold_bps / 10000 * total)",
             _agrees(_kernel(), threshold),
         ),
         witness=Witness(
@@ -215,7 +213,7 @@ def general_obligation() -> Obligation:
         ),
         kernels=(_kernel(),),
         logic="QF_NIRA",
-        encoding=ENCODING + " The threshold is a variable here, so the kernel's product is nonlinear too. "
+        encoding=ENCODING + " The threshold is a variable here, so both products are nonlinear: QF_NIRA. "
         f"Each mutant's counterexample is bounded to a threshold of a preset "
         f"({' or '.join(map(str, preset_thresholds))}), so that it becomes an upgrade_support vector.",
         not_proven=(
@@ -254,7 +252,7 @@ def kind_obligation(identifier: str, kind: UpgradeKind) -> Obligation:
         goal=Goal(
             f"the {kind} threshold test agrees with the exact ratio under every preset",
             " and ".join(
-                f"meets_threshold(support, total, {bps}) == (support / total >= {bps} / 10000) "
+                f"meets_threshold(support, total, {bps}) == (support >= {bps} / 10000 * total) "
                 f"[{', '.join(names)}]"
                 for bps, names in by_threshold.items()
             ),
@@ -279,8 +277,8 @@ def kind_obligation(identifier: str, kind: UpgradeKind) -> Obligation:
                 ),
                 goal=Goal(
                     "the threshold test in percent agrees with the exact ratio",
-                    "meets_threshold(support, total, threshold_bps div 100) == (support / total >= "
-                    "threshold_bps / 10000)",
+                    "meets_threshold(support, total, threshold_bps div 100) == (support >= "
+                    "threshold_bps / 10000 * total)",
                     agrees_under_every_preset(percent_threshold),
                 ),
                 smallest=TOTAL,
@@ -293,8 +291,9 @@ def kind_obligation(identifier: str, kind: UpgradeKind) -> Obligation:
             classification.tally_support,
             kernel_in(coordination, "_close_voting"),
         ),
-        logic="QF_NIRA",
-        encoding=ENCODING + " tally_support sums the validators' stakes and checks their ranges with Python "
+        logic="QF_LIRA",
+        encoding=ENCODING + " With the threshold a constant of the preset, the logic is linear: QF_LIRA. "
+        "tally_support sums the validators' stakes and checks their ranges with Python "
         "code that is not part of the formula: the obligation covers the threshold test on the sums, which "
         "are arbitrary non-negative integers; the regression vectors exercise the summing.",
         not_proven=(

@@ -10,9 +10,8 @@
 (assert (<= support total))
 ; D4: the threshold is a percentage in basis points
 (assert (and (>= threshold_bps 0) (<= threshold_bps 10000)))
-; negated goal: not (meets_threshold(support, total, threshold_bps) == (support / total >= threshold_bps / 10000))
-(assert (let ((a!1 (= (>= (* support 10000) (* threshold_bps total))
-              (>= (/ (to_real support) (to_real total))
-                  (/ (to_real threshold_bps) 10000.0)))))
-  (not a!1)))
+; negated goal: not (meets_threshold(support, total, threshold_bps) == (support >= threshold_bps / 10000 * total))
+(assert (let ((a!1 (>= (to_real support)
+               (* (/ (to_real threshold_bps) 10000.0) (to_real total)))))
+  (not (= (>= (* support 10000) (* threshold_bps total)) a!1))))
 (check-sat)

@@ -1,6 +1,6 @@
 ; forkspec proof obligation PRF-2: witness: assumptions and total > 2^64 and support * 10000 == 5100 * total
 ; expected answer: sat
-(set-logic QF_NIRA)
+(set-logic QF_LIRA)
 (declare-fun support () Int)
 (declare-fun total () Int)
 ; D1: support is non-negative

@@ -1,6 +1,6 @@
-; forkspec proof obligation PRF-3: proof: assumptions and not (meets_threshold(support, total, 8000) == (support / total >= 8000 / 10000) [mainnet, minimal])
+; forkspec proof obligation PRF-3: proof: assumptions and not (meets_threshold(support, total, 8000) == (support >= 8000 / 10000 * total) [mainnet, minimal])
 ; expected answer: unsat
-(set-logic QF_NIRA)
+(set-logic QF_LIRA)
 (declare-fun support () Int)
 (declare-fun total () Int)
 ; D1: support is non-negative
@@ -9,8 +9,8 @@
 (assert (> total 0))
 ; D3: the support is part of the total
 (assert (<= support total))
-; negated goal: not (meets_threshold(support, total, 8000) == (support / total >= 8000 / 10000) [mainnet, minimal])
+; negated goal: not (meets_threshold(support, total, 8000) == (support >= 8000 / 10000 * total) [mainnet, minimal])
 (assert (let ((a!1 (= (>= (* support 10000) (* 8000 total))
-              (>= (/ (to_real support) (to_real total)) (/ 8000.0 10000.0)))))
+              (>= (to_real support) (* (/ 8000.0 10000.0) (to_real total))))))
   (not (and a!1))))
 (check-sat)

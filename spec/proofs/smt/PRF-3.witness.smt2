@@ -1,6 +1,6 @@
 ; forkspec proof obligation PRF-3: witness: assumptions and total > 2^64 and support * 10000 == 8000 * total
 ; expected answer: sat
-(set-logic QF_NIRA)
+(set-logic QF_LIRA)
 (declare-fun support () Int)
 (declare-fun total () Int)
 ; D1: support is non-negative
