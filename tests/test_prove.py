@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import json
 import re
 import shutil
@@ -22,10 +24,13 @@ from forkspec.tools.proofs import (
     MutantKind,
     Obligation,
     RegressionCase,
+    Variable,
     Witness,
     all_obligations,
+    any_of,
     engine,
     integers,
+    negation,
     recheck,
 )
 from forkspec.tools.proofs.engine import Answer, Session, discharge
@@ -293,3 +298,62 @@ def test_without_the_solvers_forkspec_works_and_prove_says_what_to_install() -> 
         assert completed.returncode == code, completed.stderr
         assert text in completed.stdout + completed.stderr
         assert "Traceback" not in completed.stderr
+
+
+class Light(enum.Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+class LightSort:
+    """A SymbolicSort for the test: the enum as a z3 enumeration sort of the main context."""
+
+    name = "Light"
+
+    def __init__(self) -> None:
+        self.sort, constants = z3.EnumSort("Light", [f"Light.{member.name}" for member in Light])
+        self.constants = dict(zip(Light, constants, strict=True))
+
+    def symbol(self, name: str) -> Any:
+        return z3.Const(name, self.sort)
+
+    def expression(self, symbol: Any) -> Any:
+        return symbol
+
+    def value(self, evaluated: Any) -> Any:
+        return next(member for member, constant in self.constants.items() if z3.eq(constant, evaluated))
+
+
+def test_a_variable_of_a_symbolic_sort_is_declared_solved_and_replayed(tmp_path: Path) -> None:
+    lights = LightSort()
+
+    def is_red(v: Any) -> Any:
+        light = v["light"]
+        return light == (lights.constants[Light.RED] if isinstance(light, z3.ExprRef) else Light.RED)
+
+    toy = _toy(
+        variables=(*integers(("x", "a number")), Variable("light", "a light", lights)),
+        witness=Witness("the light is red", "light == RED", is_red),
+        mutants=(
+            Mutant(
+                "red-only",
+                MutantKind.CLAIM,
+                "x is at least 2 on red",
+                lambda values: RegressionCase(
+                    "version_parse", f"toy {values['light']}", {"version": "1.0.0"}
+                ),
+                goal=Goal(
+                    "x >= 2 or green",
+                    "x >= 2 or light == GREEN",
+                    lambda v: any_of(v["x"] >= 2, negation(is_red(v))),
+                ),
+            ),
+        ),
+    )
+    with pytest.raises(engine.ProverError, match=r"cvc5 rejects PRF-99\.witness\.smt2: .*QF_LIA"):
+        discharge(Session(tmp_path), toy)
+    result = discharge(Session(tmp_path), dataclasses.replace(toy, logic="QF_DTLIA"))
+    assert result.failures == ()
+    assert result.mutants[0].counterexample["light"] is Light.RED
+    witness = (tmp_path / "PRF-99.witness.smt2").read_text()
+    assert "(declare-datatypes" in witness and "Light.RED" in witness

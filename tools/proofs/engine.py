@@ -278,6 +278,8 @@ def cvc5_answer(path: Path) -> tuple[Answer, int]:
             if command.isNull():
                 break
             output = command.invoke(solver, symbols).strip()
+            if output.startswith("(error"):
+                raise ProverError(f"cvc5 rejects {path.name}: {output}")
             if output:
                 answers.append(output)
     except RuntimeError as error:
