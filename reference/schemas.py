@@ -240,10 +240,7 @@ def validator(relative_path: str, definition: str | None = None) -> Validator:
     root = {"$ref": target}
     # No handler for remote references: a $ref outside the store is a definition error, never a fetch.
     resolver = RefResolver.from_schema(root, handlers={"urn": _unknown_reference}, store=store)
-    # The code generators of fastjsonschema carry no type annotations.
-    generator = _StrictGenerator(  # type: ignore[no-untyped-call]
-        root, resolver=resolver, use_default=False, use_formats=False
-    )
+    generator = _StrictGenerator(root, resolver=resolver, use_default=False, use_formats=False)
     namespace = generator.global_state
     exec(generator.func_code, namespace)
     return Validator(target, namespace[resolver.get_scope_name()])

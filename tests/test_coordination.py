@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -1068,7 +1068,7 @@ def scenarios(draw: st.DrawFn) -> tuple[UpgradeKind, int, tuple[str, ...], Prese
             path.insert(index, random_event(anchor + draw(st.integers(-2, 2))))
         elif choice == "nudge" and index < len(path):
             nudged = path[index]
-            path[index] = replace(nudged, at=nudged.at + draw(delta))
+            path[index] = nudged._replace(at=nudged.at + draw(delta))
         elif index < len(path):
             del path[index]
     return kind, proposed_at, auditors, preset, path
