@@ -18,7 +18,7 @@ the machine goes on with the next event (HFC-3).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -314,14 +314,18 @@ class Step(NamedTuple):
     error: ErrorCode | None
 
 
-def run_lifecycle(proposal: Proposal, events: Iterable[Event], preset: Preset) -> list[Step]:
-    """Apply `events` in order, recording the state after each. Implements: HFC-3, HFC-13."""
-    steps = []
+def lifecycle_steps(proposal: Proposal, events: Iterable[Event], preset: Preset) -> Iterator[Step]:
+    """The step after each of `events`, applied in order, as each is decided: a caller that turns
+    steps into answers one by one never holds them all (GEN-8). Implements: HFC-3, HFC-13."""
     for event in events:
         try:
             proposal = apply_event(proposal, event, preset)
+            error = None
         except SpecError as rejection:
-            steps.append(Step(proposal.state, rejection.code))
-        else:
-            steps.append(Step(proposal.state, None))
-    return steps
+            error = rejection.code
+        yield Step(proposal.state, error)
+
+
+def run_lifecycle(proposal: Proposal, events: Iterable[Event], preset: Preset) -> list[Step]:
+    """Apply `events` in order, recording the state after each. Implements: HFC-3, HFC-13."""
+    return list(lifecycle_steps(proposal, events, preset))

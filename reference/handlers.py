@@ -199,8 +199,9 @@ def event_from_json(data: JsonObject) -> coordination.Event:
 def _proposal_lifecycle(data: JsonObject, preset: Preset) -> JsonObject:
     kind = classification.parse_upgrade_kind(data["kind"])
     proposal = coordination.propose(kind, data["proposed_at"], data["specification"], data["auditors"])
-    # Each event is built as the lifecycle reaches it: never a second list as long as the input.
-    steps = coordination.run_lifecycle(proposal, map(event_from_json, data["events"]), preset)
+    # Each event is built as the lifecycle reaches it and each step answered as it is decided: no
+    # list of events or steps as long as the input is held beside the answer (GEN-8).
+    steps = coordination.lifecycle_steps(proposal, map(event_from_json, data["events"]), preset)
     return {
         "steps": [
             {"state": step.state.value, "error": None if step.error is None else step.error.value}
