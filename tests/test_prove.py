@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 import z3
 from click.testing import CliRunner, Result
 from forkspec import classification, kernels
+from forkspec.conformance.vectorfile import Case
 from forkspec.tools.cli import cli
 from forkspec.tools.proofs import (
     Assumption,
@@ -32,6 +34,7 @@ from forkspec.tools.proofs import (
     integers,
     negation,
     recheck,
+    thresholds,
 )
 from forkspec.tools.proofs.engine import Answer, Session, discharge
 
@@ -357,3 +360,25 @@ def test_a_variable_of_a_symbolic_sort_is_declared_solved_and_replayed(tmp_path:
     assert result.mutants[0].counterexample["light"] is Light.RED
     witness = (tmp_path / "PRF-99.witness.smt2").read_text()
     assert "(declare-datatypes" in witness and "Light.RED" in witness
+
+
+def test_each_threshold_regression_vector_tells_the_reference_from_its_mutant(
+    shipped_cases: list[Case],
+) -> None:
+    """The vector of a kernel mutant's counterexample expects the exact answer, which the mutant misses."""
+    wrong = {name: test for name, _, test in thresholds.KERNEL_MUTANTS}
+    wrong["percent-threshold"] = thresholds.percent_threshold
+    checked = 0
+    for case in shipped_cases:
+        slug = case.id.rsplit("/", 1)[1]
+        mutant = next((name for name in wrong if re.fullmatch(rf"prf-[123]-{name}", slug)), None)
+        if mutant is None:
+            continue
+        assert case.output is not None
+        support, total = case.output["supporting_stake"], case.output["total_stake"]
+        bps = case.output["threshold_bps"]
+        exact = Fraction(support) >= Fraction(bps, 10_000) * total
+        assert case.output["met"] is exact
+        assert wrong[mutant](support, total, bps) is not exact, case.id
+        checked += 1
+    assert checked == 2 * 7  # seven threshold mutants, each under both presets
