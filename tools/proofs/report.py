@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from forkspec.errors import SpecError
+from forkspec.handlers import run_handler
 from forkspec.tools.cases import CaseSpec
 from forkspec.tools.proofs import Mutant, MutantKind, Obligation
 from forkspec.tools.proofs.engine import (
@@ -72,6 +74,15 @@ def regressions_document(specs: Sequence[CaseSpec]) -> bytes:
         ],
     }
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def reference_answer(spec: CaseSpec) -> str:
+    """What the reference answers to the case under its first preset: the vector's expected answer."""
+    try:
+        output = run_handler(spec.handler, spec.presets[0], spec.input)
+    except SpecError as rejection:
+        return f"error {rejection.code.value}"
+    return json.dumps(output, sort_keys=True)
 
 
 def case_ids(spec: CaseSpec) -> list[str]:
@@ -151,12 +162,15 @@ def report_json(
 ) -> bytes:
     """The machine-readable report."""
     by_slug = {spec.slug: case_ids(spec) for spec in regressions}
+    answers = {spec.slug: reference_answer(spec) for spec in regressions}
     obligations = []
     for result in results:
         obligation = result.obligation
         mutants = [_mutant_json(obligation, mutant) for mutant in result.mutants]
         for entry in mutants:
-            entry["regression_cases"] = by_slug.get(entry.pop("regression_slug"), [])
+            slug = entry.pop("regression_slug")
+            entry["regression_cases"] = by_slug.get(slug, [])
+            entry["reference_answer"] = answers.get(slug)
         z3_work, cvc5_work = _work(result)
         needed = {drop.assumption: drop for drop in result.drops}
         obligations.append(
@@ -237,7 +251,9 @@ def _answers(outcome: Outcome) -> str:
     return f"z3 `{outcome.z3}`, cvc5 `{outcome.cvc5}`"
 
 
-def _mutant_markdown(obligation: Obligation, mutant: MutantResult, cases: Sequence[str]) -> list[str]:
+def _mutant_markdown(
+    obligation: Obligation, mutant: MutantResult, cases: Sequence[str], answer: str | None
+) -> list[str]:
     words = {variable.name: variable.words for variable in obligation.variables}
     replay = mutant.replay
     heading = "Documented refutation (not claimed)" if mutant.mutant.kind is MutantKind.CLAIM else "Mutant"
@@ -283,12 +299,19 @@ def _mutant_markdown(obligation: Obligation, mutant: MutantResult, cases: Sequen
             f"Reproduces: **{'yes' if replay.reproduces else 'NO'}**.",
             "",
         ]
-    lines += [f"Regression vector: {', '.join(f'`{case}`' for case in cases) or 'none'}.", ""]
+    lines += [
+        f"Regression vector: {', '.join(f'`{case}`' for case in cases) or 'none'}; the reference answers "
+        f"`{answer}`, which the vector expects.",
+        "",
+    ]
     return lines
 
 
 def _obligation_markdown(
-    result: ObligationResult, regressions: Mapping[str, list[str]], vectors: VectorIndex
+    result: ObligationResult,
+    regressions: Mapping[str, list[str]],
+    answers: Mapping[str, str],
+    vectors: VectorIndex,
 ) -> list[str]:
     obligation = result.obligation
     words = {variable.name: variable.words for variable in obligation.variables}
@@ -363,9 +386,8 @@ def _obligation_markdown(
         "",
     ]
     for mutant in result.mutants:
-        lines += _mutant_markdown(
-            obligation, mutant, regressions.get(regression_slug(obligation, mutant.mutant), [])
-        )
+        slug = regression_slug(obligation, mutant.mutant)
+        lines += _mutant_markdown(obligation, mutant, regressions.get(slug, []), answers.get(slug))
     lines += [
         "### Vectors exercising this obligation",
         "",
@@ -393,6 +415,7 @@ def report_markdown(
 ) -> bytes:
     """The report for people: how to read it, the summary table, one section per obligation."""
     by_slug = {spec.slug: case_ids(spec) for spec in regressions}
+    answers = {spec.slug: reference_answer(spec) for spec in regressions}
     versions = solver_versions()
     lines = [
         "# Proven invariants",
@@ -436,7 +459,7 @@ def report_markdown(
         )
     lines.append("")
     for result in results:
-        lines += _obligation_markdown(result, by_slug, vectors)
+        lines += _obligation_markdown(result, by_slug, answers, vectors)
     lines += [
         "## Requirements and their obligations",
         "",
