@@ -6,6 +6,11 @@ once, with a deadline, so there is no thread to leak and no queue to grow. What 
 writes is read only as fast as the runner judges it: lines wait in the pipe, not in memory,
 so an adapter that floods its output is held back by the pipe (CNF-5).
 
+An adapter is started from its command, or, for an adapter whose code the runner already holds
+(the built-in reference, ADP-12), as a forked copy of the runner that serves the protocol on
+the same kind of pipes, in a session of its own: it is ready at once instead of after an
+interpreter start and its imports.
+
 Nothing an adapter starts may outlive the run (CNF-5). On Linux the runner makes itself a
 child subreaper, so that a process that leaves the adapter's tree (a grandchild that calls
 `setsid`, a daemon) is re-parented to the runner instead of to init; every adapter carries a
@@ -25,8 +30,10 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, BinaryIO
 
 from forkspec.conformance.protocol import MAX_LINE_BYTES
 
@@ -45,6 +52,93 @@ PROC = Path("/proc")
 
 class AdapterStartError(Exception):
     """The adapter could not be started or did not complete the hello exchange."""
+
+
+@dataclass(frozen=True)
+class ForkedServer:
+    """An adapter that the runner serves from a forked copy of itself (ADP-12).
+
+    `serve(reader, writer)` speaks the protocol on the child's stdin and stdout and returns the
+    exit code; `command` is the program that serves the same, started where `os.fork` is missing
+    and named in messages.
+    """
+
+    serve: Callable[[BinaryIO, BinaryIO], int]
+    command: tuple[str, ...]
+
+
+AdapterLaunch = Sequence[str] | ForkedServer
+
+
+def launch_command(launch: AdapterLaunch) -> list[str]:
+    """The command line that starts the adapter, or serves the same as the forked copy."""
+    return list(launch.command if isinstance(launch, ForkedServer) else launch)
+
+
+class _ForkedChild:
+    """A forked copy of the runner serving the protocol, with the part of `subprocess.Popen`'s
+    interface that AdapterProcess uses: `pid`, the three pipes, `poll` and `wait`."""
+
+    def __init__(self, server: ForkedServer, token: str) -> None:
+        child_stdin, self_stdin = os.pipe()
+        self_stdout, child_stdout = os.pipe()
+        self_stderr, child_stderr = os.pipe()
+        self.returncode: int | None = None
+        self.pid = os.fork()
+        if self.pid == 0:
+            _serve_in_child(server, token, (child_stdin, child_stdout, child_stderr))
+        for descriptor in (child_stdin, child_stdout, child_stderr):
+            os.close(descriptor)
+        self.stdin: IO[bytes] = os.fdopen(self_stdin, "wb", buffering=0)
+        self.stdout: IO[bytes] = os.fdopen(self_stdout, "rb", buffering=0)
+        self.stderr: IO[bytes] = os.fdopen(self_stderr, "rb", buffering=0)
+
+    def poll(self) -> int | None:
+        """The exit code once the child has exited, else None; reaps it."""
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = 0  # reaped elsewhere: gone, its status lost (as Popen reads it)
+                return self.returncode
+            if pid == 0:
+                return None
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the child's exit, at most `timeout` seconds (subprocess.TimeoutExpired after)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(f"forked adapter {self.pid}", timeout or 0.0)
+            time.sleep(0.001)
+        return code
+
+
+def _serve_in_child(server: ForkedServer, token: str, pipes: tuple[int, int, int]) -> None:
+    """The forked child: its own session, the pipes as its standard streams, nothing else of the
+    runner's open, default signal dispositions; serves the protocol and exits (ADP-9, ADP-12)."""
+    code = 2
+    try:
+        os.setsid()
+        for target, descriptor in enumerate(pipes):
+            os.dup2(descriptor, target)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_DFL)
+        os.environ[TOKEN_VARIABLE] = token
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        code = server.serve(open(0, "rb", closefd=False), open(1, "wb", closefd=False))  # noqa: SIM115
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.write(2, f"forkspec: the forked adapter failed: {type(error).__name__}: {error}\n".encode())
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def become_subreaper() -> None:
@@ -141,17 +235,15 @@ class AdapterProcess:
     its stdout is closed or it has exited, and the last lines of its stderr are kept.
     """
 
-    def __init__(self, command: Sequence[str], token: str) -> None:
+    def __init__(self, launch: AdapterLaunch, token: str) -> None:
         self.token = f"{TOKEN_VARIABLE}={token}".encode()
+        command = launch_command(launch)
+        self._process: subprocess.Popen[bytes] | _ForkedChild
         try:
-            self._process = subprocess.Popen(
-                list(command),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-                env={**os.environ, TOKEN_VARIABLE: token},
-            )
+            if isinstance(launch, ForkedServer) and hasattr(os, "fork"):
+                self._process = _ForkedChild(launch, token)
+            else:
+                self._process = self._started(command, token)
         except OSError as error:
             raise AdapterStartError(
                 f"cannot start adapter {' '.join(command)!r}: {error.strerror}"
@@ -171,6 +263,17 @@ class AdapterProcess:
         self._stderr_lines: deque[str] = deque(maxlen=STDERR_LINES_KEPT)
         self._stderr_partial = bytearray()
         self.killed = False
+
+    @staticmethod
+    def _started(command: list[str], token: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env={**os.environ, TOKEN_VARIABLE: token},
+        )
 
     def _open_exit_watch(self) -> int | None:
         """A descriptor that becomes readable when the adapter exits (Linux pidfd), if available."""

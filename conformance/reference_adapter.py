@@ -11,6 +11,7 @@ import sys
 from typing import Any, BinaryIO
 
 from forkspec import __version__
+from forkspec.conformance.adapter_process import ForkedServer
 from forkspec.conformance.protocol import MAX_LINE_BYTES, PROTOCOL_VERSION, ProtocolError, decode, encode
 from forkspec.errors import SpecError
 from forkspec.handlers import FEATURES, HANDLERS, run_handler
@@ -21,6 +22,12 @@ def reference_adapter_command() -> list[str]:
     """The command that serves the built-in reference: this module, so that the command-line
     interface's own imports are not paid again (ADP-12)."""
     return [sys.executable, "-m", "forkspec.conformance.reference_adapter"]
+
+
+def built_in_reference() -> ForkedServer:
+    """The built-in reference as the runner starts it: a forked copy of the runner serving
+    `serve`, or the program of `reference_adapter_command()` where fork is missing (ADP-12)."""
+    return ForkedServer(serve, tuple(reference_adapter_command()))
 
 
 def hello_reply() -> dict[str, Any]:

@@ -24,13 +24,14 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from forkspec.conformance.adapter_process import (
     SHUTDOWN_GRACE_SECONDS,
+    AdapterLaunch,
     AdapterProcess,
     AdapterStartError,
     Multiplexer,
@@ -68,9 +69,10 @@ _tokens = itertools.count()
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How to run: the adapter command, the timeouts, the pipelining window, the adapter processes."""
+    """How to run: the adapter (its command, or a forked server), the timeouts, the pipelining
+    window, the adapter processes."""
 
-    command: Sequence[str]
+    command: AdapterLaunch
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     window: int = DEFAULT_WINDOW
     start_timeout: float = DEFAULT_START_TIMEOUT_SECONDS

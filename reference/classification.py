@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from forkspec.errors import ErrorCode, check_range, ensure, reject
 from forkspec.kernels import meets_threshold
@@ -52,9 +53,9 @@ class UpgradePolicy:
     max_activation_delay_seconds: int | None
 
 
-@dataclass(frozen=True)
-class Validator:
-    """One validator's stake and whether it supports the upgrade."""
+class Validator(NamedTuple):
+    """One validator's stake and whether it supports the upgrade: a named tuple, because a
+    lifecycle builds one per validator twice, when voting opens and when it closes (GEN-8)."""
 
     id: str
     stake: int

@@ -22,10 +22,9 @@ of `forkspec.logic`, so that they evaluate on solver terms as they do on integer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from forkspec.activation import UINT32_MAX
 from forkspec.classification import UpgradeKind, Validator, tally_support
@@ -90,9 +89,12 @@ LEADS_TO: dict[EventType, ProposalState] = {
 }
 
 
-@dataclass(frozen=True)
-class Event:
-    """One timestamped event; the fields other than `type` and `at` belong to some types only."""
+class Event(NamedTuple):
+    """One timestamped event; the fields other than `type` and `at` belong to some types only.
+
+    The immutable records of a lifecycle (events, proposals, steps) are named tuples: a lifecycle
+    builds one of each per event, and a frozen dataclass costs several times as much (GEN-8).
+    """
 
     type: EventType
     at: int
@@ -142,8 +144,7 @@ class Roll(Generic[Value]):
         return Roll(self._entries, self._length + 1)
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(NamedTuple):
     """A proposal and everything its later events are judged against."""
 
     kind: UpgradeKind
@@ -151,9 +152,9 @@ class Proposal:
     last_event_at: int
     review_opened_at: int
     auditors: Roll[None]
-    stakes: dict[str, int] = field(default_factory=dict)
+    stakes: dict[str, int]
+    votes: Roll[bool]
     voting_opened_at: int = 0
-    votes: Roll[bool] = field(default_factory=Roll)
     activation_height: int = 0
 
 
@@ -186,7 +187,9 @@ def propose(kind: UpgradeKind, at: int, specification: bool, auditors: Sequence[
     )
     _check_time(at, "proposed_at")
     ensure(specification, ErrorCode.MISSING_SPECIFICATION, "a proposal must attach its specification")
-    return Proposal(kind, ProposalState.REVIEW, at, at, _with_auditors(Roll(), auditors))
+    return Proposal(
+        kind, ProposalState.REVIEW, at, at, _with_auditors(Roll(), auditors), stakes={}, votes=Roll()
+    )
 
 
 def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
@@ -227,9 +230,8 @@ def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
             )
         case EventType.EXPIRE:
             _expire(proposal, event, preset)
-    # One new record per event: `dataclasses.replace` would cost several times as much.
-    state = accepted_state(event.type, decided)
-    return Proposal(**{**vars(proposal), "last_event_at": event.at, **changes, "state": state})
+    # One new record per event.
+    return proposal._replace(last_event_at=event.at, state=accepted_state(event.type, decided), **changes)
 
 
 # The decision kernels of the lifecycle (GEN-5).
@@ -411,22 +413,25 @@ def _expire(proposal: Proposal, event: Event, preset: Preset) -> None:
         reject(ErrorCode.DEADLINE_NOT_REACHED, f"the deadline {deadline} has not passed")
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """The state after one event and the code that rejected the event, if one did."""
 
     state: ProposalState
     error: ErrorCode | None
 
 
-def run_lifecycle(proposal: Proposal, events: Sequence[Event], preset: Preset) -> list[Step]:
-    """Apply `events` in order, recording the state after each. Implements: HFC-3, HFC-13."""
-    steps = []
+def lifecycle_steps(proposal: Proposal, events: Iterable[Event], preset: Preset) -> Iterator[Step]:
+    """The step after each of `events`, applied in order, as each is decided: a caller that turns
+    steps into answers one by one never holds them all (GEN-8). Implements: HFC-3, HFC-13."""
     for event in events:
         try:
             proposal = apply_event(proposal, event, preset)
+            error = None
         except SpecError as rejection:
-            steps.append(Step(proposal.state, rejection.code))
-        else:
-            steps.append(Step(proposal.state, None))
-    return steps
+            error = rejection.code
+        yield Step(proposal.state, error)
+
+
+def run_lifecycle(proposal: Proposal, events: Iterable[Event], preset: Preset) -> list[Step]:
+    """Apply `events` in order, recording the state after each. Implements: HFC-3, HFC-13."""
+    return list(lifecycle_steps(proposal, events, preset))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -14,6 +14,7 @@ from forkspec.coordination import (
     EventType,
     ProposalState,
     Step,
+    lifecycle_steps,
     propose,
     run_lifecycle,
 )
@@ -1068,7 +1069,7 @@ def scenarios(draw: st.DrawFn) -> tuple[UpgradeKind, int, tuple[str, ...], Prese
             path.insert(index, random_event(anchor + draw(st.integers(-2, 2))))
         elif choice == "nudge" and index < len(path):
             nudged = path[index]
-            path[index] = replace(nudged, at=nudged.at + draw(delta))
+            path[index] = nudged._replace(at=nudged.at + draw(delta))
         elif index < len(path):
             del path[index]
     return kind, proposed_at, auditors, preset, path
@@ -1128,6 +1129,38 @@ EVENT_JSON: list[tuple[dict[str, Any], Callable[[Event], bool]]] = [
     ({"type": "withdraw", "at": 9}, lambda e: True),
     ({"type": "expire", "at": 10}, lambda e: True),
 ]
+
+
+def test_lifecycle_steps_decide_each_event_when_its_step_is_asked_for(preset: Preset) -> None:
+    """A handler can answer step by step: no event is read ahead, even from an endless stream."""
+    read: list[int] = []
+
+    def audits() -> Iterator[Event]:
+        at = T0
+        while True:
+            read.append(at)
+            yield audit(at, f"auditor{at}")
+            at += 1
+
+    steps = lifecycle_steps(propose(UpgradeKind.SOFT_FORK, T0, True, ("a",)), audits(), preset)
+    assert [next(steps) for _ in range(3)] == [Step(S.REVIEW, None)] * 3
+    assert read == [T0, T0 + 1, T0 + 2]
+
+
+def test_run_lifecycle_is_every_step_in_order(preset: Preset) -> None:
+    events = [audit(T0, "a"), audit(T0 + 1, "b"), withdraw(T0 + 2), audit(T0 + 3, "c")]
+    steps = run_lifecycle(propose(UpgradeKind.SOFT_FORK, T0, True, ("a",)), events, preset)
+    streamed = lifecycle_steps(propose(UpgradeKind.SOFT_FORK, T0, True, ("a",)), iter(events), preset)
+    assert (
+        steps
+        == list(streamed)
+        == [
+            Step(S.REVIEW, ErrorCode.DUPLICATE_AUDIT),
+            Step(S.REVIEW, None),
+            Step(S.WITHDRAWN, None),
+            Step(S.WITHDRAWN, ErrorCode.ILLEGAL_TRANSITION),
+        ]
+    )
 
 
 @pytest.mark.parametrize(("data", "check_fields"), EVENT_JSON)

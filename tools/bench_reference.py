@@ -7,7 +7,10 @@ is what an adapter pays) and the ratio to the previous size: about 2 is linear, 
 quadratic. Version strings above 256 characters are rejected by the input schema (VER-14),
 so their parsing is measured on `parse_version` itself, and the handler's rejection beside it.
 Each figure is the best of `--repeat` runs; a series stops once one run takes longer than
-`--give-up` seconds. Run: `python -m forkspec.tools.bench_reference [--repeat N] [--json]`.
+`--give-up` seconds. The series with a target (`deployment_states` over 100,000 chain runs and
+`proposal_lifecycle` over 100,000 votes: under 1 s each, through `run_handler` as an adapter
+runs it) end with a line that says whether the largest size meets it.
+Run: `python -m forkspec.tools.bench_reference [--repeat N] [--json]`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from forkspec.presets import load_preset
 from forkspec.versioning import parse_version
 
 SIZES = (12_500, 25_000, 50_000, 100_000)
+# The time the largest size of a targeted series must stay under (issue 6, "Speed").
+TARGET_SECONDS = 1.0
 KILOBYTES = (16, 32, 64, 128)
 GENESIS_TIME = 1_600_000_000
 SIGNALING = 0x20000002
@@ -41,6 +46,7 @@ class Series:
     unit: str
     sizes: tuple[int, ...]
     build: Callable[[int], Callable[[], object]]
+    target_seconds: float | None = None
 
 
 def _handler(name: str, preset: str, data: Json) -> Callable[[], object]:
@@ -223,10 +229,10 @@ VERSION_FIELDS = {
     "version_bump": ("old", "new"),
 }
 SERIES = (
-    Series("deployment_states", "chain runs", SIZES, _deployment_states),
+    Series("deployment_states", "chain runs", SIZES, _deployment_states, TARGET_SECONDS),
     Series("deployment_states", "heights", SIZES, _deployment_heights),
     Series("deployment_validity", "chain runs", SIZES, _deployment_validity),
-    Series("proposal_lifecycle", "votes", SIZES, _proposal_votes),
+    Series("proposal_lifecycle", "votes", SIZES, _proposal_votes, TARGET_SECONDS),
     Series("proposal_lifecycle", "audits", SIZES, _proposal_audits),
     Series("upgrade_support", "validators", SIZES, _upgrade_support),
     Series("upgrade_schedule", "chain runs", SIZES, _upgrade_schedule),
@@ -269,6 +275,7 @@ def main() -> None:
         print(f"{'handler':<20} {'size':>8} {'unit':<24} {'seconds':>9} {'ratio':>6}")
     for series in SERIES:
         previous: float | None = None
+        measured: dict[int, float] = {}
         for size, seconds in measure(series, arguments.repeat, arguments.give_up):
             if arguments.json:
                 record = {"handler": series.name, "unit": series.unit, "size": size, "seconds": seconds}
@@ -276,7 +283,21 @@ def main() -> None:
             else:
                 ratio = "" if previous is None else f"{seconds / previous:6.2f}"
                 print(f"{series.name:<20} {size:>8} {series.unit:<24} {seconds:9.4f} {ratio:>6}", flush=True)
-            previous = seconds
+            previous = measured[size] = seconds
+        if series.target_seconds is not None:
+            _report_target(series, series.target_seconds, measured, arguments.json)
+
+
+def _report_target(series: Series, target: float, measured: dict[int, float], as_json: bool) -> None:
+    """Whether the largest size of `series` was reached (not given up on) and ran under `target`."""
+    largest = series.sizes[-1]
+    met = largest in measured and measured[largest] < target
+    if as_json:
+        record = {"handler": series.name, "unit": series.unit, "size": largest, "target_seconds": target}
+        print(json.dumps({**record, "met": met}), flush=True)
+    else:
+        verdict = "met" if met else "MISSED"
+        print(f"{series.name:<20} target: {largest:,} {series.unit} under {target} s: {verdict}", flush=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@
    in-process (`run_handler` and the runner's judge), whole processes, paired, several
    repetitions; prints min and median of each and of the paired ratios (target: 1.2x).
 
-Usage: python -m forkspec.tools.bench_runner [--cases N] [--scale-cases N] [--repetitions N]
+Usage: python -m forkspec.tools.bench_runner [--cases N] [--scale-cases N] [--repetitions N] [--part 1|2|3]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -204,10 +205,15 @@ def evaluate_in_process() -> int:
     return 0
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str]) -> tuple[float, float]:
+    """The wall seconds and the CPU seconds (user and system, the command and every process it
+    waited for) of one run of `command`: the CPU figure is less sensitive to a loaded machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def spread(values: list[float], unit: Callable[[float], str]) -> str:
@@ -219,6 +225,9 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=10_000, help="synthetic cases per throughput run")
     parser.add_argument("--scale-cases", type=int, default=100_000, help="synthetic cases of the scale run")
     parser.add_argument("--repetitions", type=int, default=5, help="paired repetitions of each comparison")
+    parser.add_argument(
+        "--part", type=int, choices=(1, 2, 3), action="append", help="run only this part (repeatable)"
+    )
     parser.add_argument("--instant-adapter", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--scale-run", type=int, help=argparse.SUPPRESS)
@@ -231,58 +240,67 @@ def main() -> int:
         scale_run(arguments.scale_run)
         return 0
 
-    print(f"1. throughput, {arguments.cases} synthetic cases, window {WINDOW}, instant adapter")
-    plain_floors, batched_floors, rates, cpus, plain_ratios, batched_ratios = [], [], [], [], [], []
-    for _ in range(arguments.repetitions):
-        plain, batched = floor_rate(arguments.cases, False), floor_rate(arguments.cases, True)
-        rate, cpu = runner_rate(arguments.cases)
-        plain_floors.append(plain)
-        batched_floors.append(batched)
-        rates.append(rate)
-        cpus.append(cpu)
-        plain_ratios.append(rate / plain)
-        batched_ratios.append(rate / batched)
-    per_second = lambda value: f"{value:,.0f}/s"  # noqa: E731
-    ratio = lambda value: f"{value:.2f}"  # noqa: E731
-    print(f"   floor, plain ping-pong     {spread(plain_floors, per_second)}")
-    print(f"   floor, batched ping-pong   {spread(batched_floors, per_second)}")
-    print(f"   runner                     {spread(rates, per_second)}")
-    print(f"   runner CPU per case        {spread(cpus, lambda value: f'{value:.1f} us')}")
-    print(f"   runner / plain floor       {spread(plain_ratios, ratio)}  (target >= 0.60)")
-    print(f"   runner / batched floor     {spread(batched_ratios, ratio)}")
+    parts = set(arguments.part or (1, 2, 3))
+    if 1 in parts:
+        print(f"1. throughput, {arguments.cases} synthetic cases, window {WINDOW}, instant adapter")
+        plain_floors, batched_floors, rates, cpus, plain_ratios, batched_ratios = [], [], [], [], [], []
+        for _ in range(arguments.repetitions):
+            plain, batched = floor_rate(arguments.cases, False), floor_rate(arguments.cases, True)
+            rate, cpu = runner_rate(arguments.cases)
+            plain_floors.append(plain)
+            batched_floors.append(batched)
+            rates.append(rate)
+            cpus.append(cpu)
+            plain_ratios.append(rate / plain)
+            batched_ratios.append(rate / batched)
+        per_second = lambda value: f"{value:,.0f}/s"  # noqa: E731
+        ratio = lambda value: f"{value:.2f}"  # noqa: E731
+        print(f"   floor, plain ping-pong     {spread(plain_floors, per_second)}")
+        print(f"   floor, batched ping-pong   {spread(batched_floors, per_second)}")
+        print(f"   runner                     {spread(rates, per_second)}")
+        print(f"   runner CPU per case        {spread(cpus, lambda value: f'{value:.1f} us')}")
+        print(f"   runner / plain floor       {spread(plain_ratios, ratio)}  (target >= 0.60)")
+        print(f"   runner / batched floor     {spread(batched_ratios, ratio)}")
 
-    print(f"2. scale, {arguments.scale_cases} synthetic cases through the runner, streamed")
-    completed = subprocess.run(
-        [sys.executable, "-m", "forkspec.tools.bench_runner", "--scale-run", str(arguments.scale_cases)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    scale = json.loads(completed.stdout)
-    megabytes = scale["peak_bytes"] / 2**20
-    print(f"   {scale['seconds']:.2f} s, peak {megabytes:.0f} MB, verdicts {scale['verdicts']}")
-    print("   (targets for 100,000 cases: 10 s, 300 MB)")
+    if 2 in parts:
+        print(f"2. scale, {arguments.scale_cases} synthetic cases through the runner, streamed")
+        completed = subprocess.run(
+            [sys.executable, "-m", "forkspec.tools.bench_runner", "--scale-run", str(arguments.scale_cases)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        scale = json.loads(completed.stdout)
+        megabytes = scale["peak_bytes"] / 2**20
+        print(f"   {scale['seconds']:.2f} s, peak {megabytes:.0f} MB, verdicts {scale['verdicts']}")
+        print("   (targets for 100,000 cases: 10 s, 300 MB)")
 
-    print("3. harness overhead on the shipped suite, whole processes, paired")
-    conform = [sys.executable, "-m", "forkspec.tools.cli", "conform"]
-    in_process = [sys.executable, "-m", "forkspec.tools.bench_runner", "--in-process"]
-    parallel = [*conform, "-j", "2"]
-    timed(conform)  # warm the file cache once
-    times: dict[str, list[float]] = {"conform": [], "conform -j 2": [], "in-process": []}
-    overheads: dict[str, list[float]] = {"conform": [], "conform -j 2": []}
-    for _ in range(arguments.repetitions):
-        alone = timed(in_process)
-        times["in-process"].append(alone)
-        for name, command in (("conform", conform), ("conform -j 2", parallel)):
-            times[name].append(timed(command))
-            overheads[name].append(times[name][-1] / alone)
-    seconds = lambda value: f"{value:.3f} s"  # noqa: E731
-    for name, values in times.items():
-        print(f"   {name:<28}{spread(values, seconds)}")
-    for name, values in overheads.items():
-        ratios = spread(values, lambda value: f"{value:.2f}x")
-        print(f"   {name + ' / in-process':<28}{ratios}  (target <= 1.2x)")
-    print(f"   (os.cpu_count() = {os.cpu_count()})")
+    if 3 in parts:
+        print("3. harness overhead on the shipped suite, whole processes, paired")
+        conform = [sys.executable, "-m", "forkspec.tools.cli", "conform"]
+        in_process = [sys.executable, "-m", "forkspec.tools.bench_runner", "--in-process"]
+        parallel = [*conform, "-j", "2"]
+        timed(conform)  # warm the file cache once
+        commands = {"conform": conform, "conform -j 2": parallel}
+        walls: dict[str, list[float]] = {name: [] for name in ("in-process", *commands)}
+        cpus: dict[str, list[float]] = {name: [] for name in walls}
+        for _ in range(arguments.repetitions):
+            for name, command in (("in-process", in_process), *commands.items()):
+                wall, cpu = timed(command)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        seconds = lambda value: f"{value:.3f} s"  # noqa: E731
+        times = lambda value: f"{value:.2f}x"  # noqa: E731
+        for name in walls:
+            print(f"   {name:<28}wall {spread(walls[name], seconds)}; CPU {spread(cpus[name], seconds)}")
+        for name in commands:
+            paired = [wall / alone for wall, alone in zip(walls[name], walls["in-process"], strict=True)]
+            paired_cpu = [cpu / alone for cpu, alone in zip(cpus[name], cpus["in-process"], strict=True)]
+            print(
+                f"   {name + ' / in-process':<28}wall {spread(paired, times)}  (target <= 1.2x); "
+                f"CPU {spread(paired_cpu, times)}"
+            )
+        print(f"   (os.cpu_count() = {os.cpu_count()})")
     return 0
 
 

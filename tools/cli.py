@@ -1,46 +1,62 @@
-"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check.
+"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check, prove.
 
 Exit codes (CNF-4): 0 success; 1 a conformance run that does not show conformance, or vectors
-that do not match the generator; 2 a usage or harness error (bad arguments, an unusable vector
-set, an adapter that cannot be started, and any failure of forkspec itself, reported in one
-line); 130 and 143 a run interrupted by SIGINT or SIGTERM.
+that do not match the generator, or proofs that fail or a stale proof report; 2 a usage or harness
+error (bad arguments, an unusable vector set, an adapter that cannot be started, and any failure
+of forkspec itself, reported in one line); 130 and 143 a run interrupted by SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 from forkspec import __version__
 from forkspec.conformance.reference_adapter import serve
-from forkspec.conformance.vectorfile import VectorSetError
-from forkspec.tools.checkout import CheckoutError, checkout_vectors
-from forkspec.tools.conform import USAGE_ERROR, HarnessError, conform, list_cases
-from forkspec.tools.generate import (
-    NotAVectorSetError,
-    generate_vector_set,
-    vector_set_differences,
-    write_vector_set,
-)
-from forkspec.tools.mutate import mutate
-from forkspec.tools.smoke import smoke
+from forkspec.tools.conform import USAGE_ERROR, HarnessError
 
 INTERRUPTED_EXIT_CODE = 130
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A command group whose commands in `lazy` (name -> "module:attribute") are imported only
+    when they are run or listed, so that each command pays for its own imports alone."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = self.lazy[cmd_name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "conform": "forkspec.tools.conform:conform",
+        "list": "forkspec.tools.conform:list_cases",
+        "smoke": "forkspec.tools.smoke:smoke",
+        "mutate": "forkspec.tools.mutate:mutate",
+        "prove": "forkspec.tools.prove:prove",
+    },
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="forkspec")
 def cli() -> None:
     """forkspec: reference specification, test vectors and conformance runner for protocol upgrades."""
-
-
-cli.add_command(conform)
-cli.add_command(smoke)
-cli.add_command(list_cases)
-cli.add_command(mutate)
 
 
 @cli.command()
@@ -62,6 +78,11 @@ def vectors() -> None:
 )
 def generate(out: Path | None) -> None:
     """Write the complete vector set, its compiled forms and its manifest (VEC-7, VEC-11, VEC-14)."""
+    # The generator's imports are paid by the commands that use it, not by every command.
+    from forkspec.conformance.vectorfile import VectorSetError
+    from forkspec.tools.checkout import CheckoutError, checkout_vectors
+    from forkspec.tools.generate import NotAVectorSetError, generate_vector_set, write_vector_set
+
     try:
         target = checkout_vectors(Path.cwd(), out)
     except CheckoutError as error:
@@ -83,6 +104,10 @@ def generate(out: Path | None) -> None:
 )
 def check(directory: Path | None) -> None:
     """Regenerate into an empty temporary directory and compare, byte for byte (VEC-7, VEC-14)."""
+    from forkspec.conformance.vectorfile import VectorSetError
+    from forkspec.tools.checkout import CheckoutError, checkout_vectors
+    from forkspec.tools.generate import generate_vector_set, vector_set_differences, write_vector_set
+
     try:
         target = checkout_vectors(Path.cwd(), directory)
     except CheckoutError as error:

@@ -26,7 +26,7 @@ from typing import IO, Any
 
 import click
 from forkspec.conformance import reporters
-from forkspec.conformance.adapter_process import AdapterStartError
+from forkspec.conformance.adapter_process import AdapterLaunch, AdapterStartError
 from forkspec.conformance.expectations import (
     ExpectationCheck,
     Expectations,
@@ -34,7 +34,7 @@ from forkspec.conformance.expectations import (
     load_expectations,
 )
 from forkspec.conformance.protocol import Capabilities
-from forkspec.conformance.reference_adapter import reference_adapter_command
+from forkspec.conformance.reference_adapter import built_in_reference
 from forkspec.conformance.runner import (
     DEFAULT_START_TIMEOUT_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
@@ -356,10 +356,10 @@ class Conformance:
         return 1 if reasons else 0
 
 
-def adapter_command_line(adapter_command: str | None) -> list[str]:
+def adapter_command_line(adapter_command: str | None) -> AdapterLaunch:
     """The adapter's argv: `--adapter` split like a shell would, or the built-in reference adapter."""
     if adapter_command is None:
-        return reference_adapter_command()
+        return built_in_reference()
     try:
         command = shlex.split(adapter_command)
     except ValueError as error:

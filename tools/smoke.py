@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from forkspec.conformance.adapter_process import AdapterStartError
+from forkspec.conformance.adapter_process import AdapterStartError, launch_command
 from forkspec.conformance.protocol import Capabilities
 from forkspec.conformance.runner import (
     RunSettings,
@@ -143,5 +143,5 @@ def smoke(
     if problems:
         click.echo(f"{len(problems)} problem(s); fix them, then run 'forkspec conform --adapter ...'")
         sys.exit(1)
-    quoted = shlex.quote(shlex.join(command))
+    quoted = shlex.quote(shlex.join(launch_command(command)))
     click.echo(f"the adapter looks right; next: forkspec conform --adapter {quoted}")
