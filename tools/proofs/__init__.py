@@ -51,6 +51,8 @@ Predicate = Callable[[Values], Any]
 AREAS = (
     "forkspec.tools.proofs.thresholds",
     "forkspec.tools.proofs.activation_safety",
+    "forkspec.tools.proofs.signaling",
+    "forkspec.tools.proofs.coordination",
 )
 
 

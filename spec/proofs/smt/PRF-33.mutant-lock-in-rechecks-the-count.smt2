@@ -1,0 +1,45 @@
+; forkspec proof obligation PRF-33: mutant lock-in-rechecks-the-count (kernel): the step that sends a LOCKED_IN deployment back to STARTED when the last period did not reach the threshold
+; expected answer: sat
+(set-logic QF_DTLIA)
+(declare-datatypes ((DeploymentState 0)) (((DeploymentState.DEFINED) (DeploymentState.STARTED) (DeploymentState.MUST_SIGNAL) (DeploymentState.LOCKED_IN) (DeploymentState.ACTIVE) (DeploymentState.FAILED))))
+(declare-fun period_start () Int)
+(declare-fun period () Int)
+(declare-fun count () Int)
+(declare-fun timeout () Int)
+(declare-fun start_time () Int)
+(declare-fun threshold () Int)
+(declare-fun state () DeploymentState)
+(declare-fun median_time () Int)
+; D1: the deployment is valid (SIG-3) and the count is that of one period
+(assert (and (>= threshold 1)
+     (<= threshold period)
+     (>= start_time 0)
+     (< start_time timeout)
+     (>= count 0)
+     (<= count period)
+     (>= period_start 0)))
+; bounds on the counterexample (not an assumption)
+(assert (and (>= period 6) (<= period 32) (>= threshold 2)))
+; negated goal: not (state == LOCKED_IN => step(...) == ACTIVE)
+(assert (let ((a!1 (ite (= state DeploymentState.STARTED)
+                (ite (>= median_time timeout)
+                     DeploymentState.FAILED
+                     (ite (>= count threshold)
+                          DeploymentState.LOCKED_IN
+                          DeploymentState.STARTED))
+                (ite (= state DeploymentState.LOCKED_IN)
+                     DeploymentState.ACTIVE
+                     state))))
+(let ((a!2 (ite (= state DeploymentState.DEFINED)
+                (ite (>= median_time timeout)
+                     DeploymentState.FAILED
+                     (ite (>= median_time start_time)
+                          DeploymentState.STARTED
+                          DeploymentState.DEFINED))
+                a!1)))
+(let ((a!3 (= (ite (and (= state DeploymentState.LOCKED_IN) (< count threshold))
+                   DeploymentState.STARTED
+                   a!2)
+              DeploymentState.ACTIVE)))
+  (not (=> (= state DeploymentState.LOCKED_IN) a!3))))))
+(check-sat)

@@ -1,0 +1,48 @@
+; forkspec proof obligation PRF-36: mutant one-block-short (kernel): the step that locks in with one signaling block fewer than the threshold (count >= threshold - 1)
+; expected answer: sat
+(set-logic QF_DTLIA)
+(declare-datatypes ((DeploymentState 0)) (((DeploymentState.DEFINED) (DeploymentState.STARTED) (DeploymentState.MUST_SIGNAL) (DeploymentState.LOCKED_IN) (DeploymentState.ACTIVE) (DeploymentState.FAILED))))
+(declare-fun period_start () Int)
+(declare-fun period () Int)
+(declare-fun count () Int)
+(declare-fun timeout () Int)
+(declare-fun start_time () Int)
+(declare-fun threshold () Int)
+(declare-fun reached () Bool)
+(declare-fun state () DeploymentState)
+(declare-fun median_time () Int)
+; D1: the deployment is valid (SIG-3) and the count is that of one period
+(assert (and (>= threshold 1)
+     (<= threshold period)
+     (>= start_time 0)
+     (< start_time timeout)
+     (>= count 0)
+     (<= count period)
+     (>= period_start 0)))
+; bounds on the counterexample (not an assumption)
+(assert (and (>= period 6) (<= period 32) (>= threshold 2)))
+; negated goal: not (I(DEFINED, false) and (I(state, reached) => I(step(...), reached or count >= threshold)), I(s, r) = (s in {LOCKED_IN, ACTIVE} => r))
+(assert (let ((a!1 (ite (>= median_time timeout)
+                DeploymentState.FAILED
+                (ite (>= (+ count 1) threshold)
+                     DeploymentState.LOCKED_IN
+                     DeploymentState.STARTED))))
+(let ((a!2 (ite (= state DeploymentState.DEFINED)
+                (ite (>= median_time timeout)
+                     DeploymentState.FAILED
+                     (ite (>= median_time start_time)
+                          DeploymentState.STARTED
+                          DeploymentState.DEFINED))
+                (ite (= state DeploymentState.STARTED)
+                     a!1
+                     (ite (= state DeploymentState.LOCKED_IN)
+                          DeploymentState.ACTIVE
+                          state)))))
+(let ((a!3 (=> (=> (or (= state DeploymentState.LOCKED_IN)
+                       (= state DeploymentState.ACTIVE))
+                   reached)
+               (=> (or (= a!2 DeploymentState.LOCKED_IN)
+                       (= a!2 DeploymentState.ACTIVE))
+                   (or reached (>= count threshold))))))
+  (not (and true a!3))))))
+(check-sat)

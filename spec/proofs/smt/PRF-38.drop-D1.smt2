@@ -1,0 +1,43 @@
+; forkspec proof obligation PRF-38: drop-one: the proof without D1
+; expected answer: sat if the assumption is needed, unsat if not
+(set-logic QF_DTLIA)
+(declare-datatypes ((DeploymentState 0)) (((DeploymentState.DEFINED) (DeploymentState.STARTED) (DeploymentState.MUST_SIGNAL) (DeploymentState.LOCKED_IN) (DeploymentState.ACTIVE) (DeploymentState.FAILED))))
+(declare-fun threshold () Int)
+(declare-fun period () Int)
+(declare-fun count () Int)
+(declare-fun state () DeploymentState)
+(declare-fun reached () Bool)
+(declare-fun timeout_height () Int)
+(declare-fun period_start () Int)
+(declare-fun lock_in_on_timeout () Bool)
+(declare-fun start_height () Int)
+; A1: the chain is valid: a MUST_SIGNAL period has no more non-signaling blocks than it allows (SIG-12)
+(assert (=> (= state DeploymentState.MUST_SIGNAL)
+    (not (> (- period count) (- period threshold)))))
+; negated goal: not (I(DEFINED, false) and (I(state, reached) => I(step(...), reached or count >= threshold)), I(s, r) = (s in {LOCKED_IN, ACTIVE} => r))
+(assert (let ((a!1 (ite (and lock_in_on_timeout
+                     (>= (+ period_start period) timeout_height))
+                DeploymentState.MUST_SIGNAL
+                (ite (>= period_start timeout_height)
+                     DeploymentState.FAILED
+                     DeploymentState.STARTED))))
+(let ((a!2 (ite (= state DeploymentState.STARTED)
+                (ite (>= count threshold) DeploymentState.LOCKED_IN a!1)
+                (ite (= state DeploymentState.MUST_SIGNAL)
+                     DeploymentState.LOCKED_IN
+                     (ite (= state DeploymentState.LOCKED_IN)
+                          DeploymentState.ACTIVE
+                          state)))))
+(let ((a!3 (ite (= state DeploymentState.DEFINED)
+                (ite (>= period_start start_height)
+                     DeploymentState.STARTED
+                     DeploymentState.DEFINED)
+                a!2)))
+(let ((a!4 (=> (=> (or (= state DeploymentState.LOCKED_IN)
+                       (= state DeploymentState.ACTIVE))
+                   reached)
+               (=> (or (= a!3 DeploymentState.LOCKED_IN)
+                       (= a!3 DeploymentState.ACTIVE))
+                   (or reached (>= count threshold))))))
+  (not (and true a!4)))))))
+(check-sat)
