@@ -177,12 +177,13 @@ def general_obligation() -> Obligation:
     in_presets = lambda v: any_of(*(v[THRESHOLD] == bps for bps in preset_thresholds))  # noqa: E731
     return Obligation(
         id="PRF-1",
-        title="meets_threshold is exactly support / total >= threshold / 10000, for any threshold",
+        title="meets_threshold is exactly 'support is at least threshold / 10000 of total', any threshold",
         statement=(
             "For every integer stake and every threshold from 0 to 10000 basis points, the threshold "
             "test the reference executes is true exactly when the supporting stake is at least the "
             "threshold's fraction of the total, as exact rational numbers. There is no upper bound on "
-            "the stakes, so totals beyond 2^64 are included."
+            "the stakes, so totals beyond 2^64 are included. The domain assumptions state what the tally "
+            "passes; the drop-one check shows whether the agreement needs them."
         ),
         requirements=REQUIREMENTS,
         variables=(*VARIABLES, *integers((THRESHOLD, "the threshold in basis points"))),
@@ -244,7 +245,8 @@ def kind_obligation(identifier: str, kind: UpgradeKind) -> Obligation:
             f"vote that approves a {kind} proposal (coordination, HFC-8, which calls that tally) are met "
             f"exactly when support / total is at least the {kind} threshold of the preset, as an exact "
             f"rational number: {percents}. The threshold is the one the reference looks up "
-            f"(upgrade_policy), under every preset."
+            f"(upgrade_policy), under every preset. The domain assumptions state what the tally passes; the "
+            f"drop-one check shows whether the agreement needs them."
         ),
         requirements=REQUIREMENTS,
         variables=VARIABLES,
