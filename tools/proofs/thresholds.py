@@ -98,7 +98,7 @@ def support_case(kind: UpgradeKind, support: int, total: int, why: str) -> Regre
 
 # The wrong variants of the threshold test, each on (support, total, threshold_bps).
 def truncating_division(support: Any, total: Any, threshold_bps: Any) -> Any:
-    """The required stake computed with a division that rounds down, as a float-style port does."""
+    """The required stake rounded down by a truncating division, as int(total * threshold / 10000) does."""
     return support >= floor_division(total * threshold_bps, BASIS_POINTS)
 
 
@@ -158,7 +158,7 @@ def _mutant(
     return Mutant(
         name,
         MutantKind.KERNEL,
-        f"the threshold test written {words}",
+        f"{(test.__doc__ or '').strip().rstrip('.')}: the threshold test written {words}",
         regression,
         goal=Goal(
             f"{words} agrees with the exact ratio",
