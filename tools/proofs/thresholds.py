@@ -219,6 +219,10 @@ def general_obligation() -> Obligation:
         f"({' or '.join(map(str, preset_thresholds))}), so that it becomes an upgrade_support vector.",
         not_proven=(
             "Thresholds outside 0..10000 basis points (no preset has one; the preset schema bounds them).",
+            "The signaling test count >= threshold inside the signaling state steps (SIG-7, SIG-8, SIG-11): "
+            "it compares two block counts with no scaling, so its rational meaning (count / period >= "
+            "threshold / period) is the same comparison; it is covered where the step kernels are "
+            "evaluated on solver terms, by the signaling obligations (PRF-30 to PRF-44).",
         ),
     )
 
