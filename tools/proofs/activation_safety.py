@@ -463,9 +463,10 @@ def obligations() -> tuple[Obligation, ...]:
         encoding=ENCODING,
         not_proven=(
             "Stake that leaves between measurement and activation: the model only lets stake join.",
-            "Goal (i) for this variant is not restated: PRF-10 shows it needs only A1, A3 and A4 at "
-            "activation, "
-            "which this variant keeps.",
+            "Goal (i) for this variant is not restated: of A1 to A5, PRF-10 needs only A1, A3 and A4 at "
+            "activation, which this variant keeps.",
+            f"Presets other than {PRESET}: the bound is derived from {PRESET}'s hard-fork threshold ({bps} "
+            "basis points).",
         ),
     )
     return (no_conflict, no_legacy, join_bound)

@@ -33,7 +33,7 @@ from typing import Any
 
 import cvc5
 import z3
-from forkspec.tools.proofs import Assumption, Goal, Mutant, MutantKind, Obligation, Sort, Values, Variable
+from forkspec.tools.proofs import Assumption, Goal, Mutant, Obligation, Sort, Values, Variable
 
 SEED = 1
 QUERY_TIMEOUT_MS = 10_000
@@ -348,10 +348,15 @@ def _shown(values: Mapping[str, Any] | None) -> str:
     return ", ".join(f"{name} = {value}" for name, value in (values or {}).items())
 
 
+def _claim(obligation: Obligation, mutant: Mutant) -> tuple[tuple[Assumption, ...], Goal]:
+    """The assumptions and the goal of a mutant: its own where it has them, else the obligation's."""
+    assumptions = mutant.assumptions if mutant.assumptions is not None else obligation.assumptions
+    return assumptions, mutant.goal if mutant.goal is not None else obligation.goal
+
+
 def replay(obligation: Obligation, mutant: Mutant, values: Mapping[str, Any]) -> Replay:
     """Evaluate the predicates of `mutant` and of `obligation` on the counterexample's Python values."""
-    assumptions = mutant.assumptions if mutant.assumptions is not None else obligation.assumptions
-    goal = mutant.goal if mutant.goal is not None else obligation.goal
+    assumptions, goal = _claim(obligation, mutant)
     checked = {assumption.name: bool(assumption.holds(values)) for assumption in assumptions}
     if mutant.bounds is not None:
         checked["bounds"] = bool(mutant.bounds(values))
@@ -366,7 +371,8 @@ def replay(obligation: Obligation, mutant: Mutant, values: Mapping[str, Any]) ->
 def _least(query: Query, symbols: Mapping[str, Any], variable: str, start: int) -> int:
     """The least value of `variable` in a model of `query`, by bisection with z3 between 0 and `start`.
 
-    Only a search: the result is confirmed by both solvers on the two exported queries.
+    Only a search, for a variable that is never negative: its result is confirmed by both solvers
+    on the two exported queries (a model at the value, none below it).
     """
     low, high = -1, start  # no model at or below `low` is known to exist, one at `high` does
     bounded = symbols[variable]
@@ -392,8 +398,7 @@ def _least(query: Query, symbols: Mapping[str, Any], variable: str, start: int) 
 def _mutant(
     session: Session, obligation: Obligation, mutant: Mutant, symbols: dict[str, Any], failures: list[str]
 ) -> MutantResult:
-    assumptions = mutant.assumptions if mutant.assumptions is not None else obligation.assumptions
-    goal = mutant.goal if mutant.goal is not None else obligation.goal
+    assumptions, goal = _claim(obligation, mutant)
     assertions = _labelled(assumptions, symbols)
     if mutant.bounds is not None:
         assertions.append(("bounds on the counterexample (not an assumption)", mutant.bounds(symbols)))
@@ -515,8 +520,3 @@ def discharge(session: Session, obligation: Obligation) -> ObligationResult:
         tuple(failures),
         time.perf_counter() - started,
     )
-
-
-def claim_mutants(result: ObligationResult) -> tuple[MutantResult, ...]:
-    """The documented refutations of an obligation: claims deliberately not made."""
-    return tuple(mutant for mutant in result.mutants if mutant.mutant.kind is MutantKind.CLAIM)

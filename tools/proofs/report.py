@@ -453,7 +453,7 @@ def report_markdown(
         lines.append(
             f"| {result.obligation.id} | {result.obligation.title} | "
             f"{result.proof.z3} | {result.proof.cvc5} | {z3_work} / {cvc5_work} | "
-            f"{', '.join(needed)} of {len(result.drops)} | "
+            f"{', '.join(needed) or 'none'} ({len(needed)} of {len(result.drops)}) | "
             f"{'yes' if result.witness.z3.value == 'sat' else 'NO'} | "
             f"{refuted} of {len(result.mutants)} |"
         )

@@ -98,7 +98,7 @@ def support_case(kind: UpgradeKind, support: int, total: int, why: str) -> Regre
 
 # The wrong variants of the threshold test, each on (support, total, threshold_bps).
 def truncating_division(support: Any, total: Any, threshold_bps: Any) -> Any:
-    """The required stake computed with a division that rounds down, as a float-style port does."""
+    """The required stake rounded down by a truncating division, as int(total * threshold / 10000) does."""
     return support >= floor_division(total * threshold_bps, BASIS_POINTS)
 
 
@@ -158,7 +158,7 @@ def _mutant(
     return Mutant(
         name,
         MutantKind.KERNEL,
-        f"the threshold test written {words}",
+        f"{(test.__doc__ or '').strip().rstrip('.')}: the threshold test written {words}",
         regression,
         goal=Goal(
             f"{words} agrees with the exact ratio",
@@ -177,12 +177,13 @@ def general_obligation() -> Obligation:
     in_presets = lambda v: any_of(*(v[THRESHOLD] == bps for bps in preset_thresholds))  # noqa: E731
     return Obligation(
         id="PRF-1",
-        title="meets_threshold is exactly support / total >= threshold / 10000, for any threshold",
+        title="meets_threshold is exactly 'support is at least threshold / 10000 of total', any threshold",
         statement=(
             "For every integer stake and every threshold from 0 to 10000 basis points, the threshold "
             "test the reference executes is true exactly when the supporting stake is at least the "
             "threshold's fraction of the total, as exact rational numbers. There is no upper bound on "
-            "the stakes, so totals beyond 2^64 are included."
+            "the stakes, so totals beyond 2^64 are included. The domain assumptions state what the tally "
+            "passes; the drop-one check shows whether the agreement needs them."
         ),
         requirements=REQUIREMENTS,
         variables=(*VARIABLES, *integers((THRESHOLD, "the threshold in basis points"))),
@@ -218,6 +219,10 @@ def general_obligation() -> Obligation:
         f"({' or '.join(map(str, preset_thresholds))}), so that it becomes an upgrade_support vector.",
         not_proven=(
             "Thresholds outside 0..10000 basis points (no preset has one; the preset schema bounds them).",
+            "The signaling test count >= threshold inside the signaling state steps (SIG-7, SIG-8, SIG-11): "
+            "it compares two block counts with no scaling, so its rational meaning (count / period >= "
+            "threshold / period) is the same comparison; it is covered where the step kernels are "
+            "evaluated on solver terms, by the signaling obligations (PRF-30 to PRF-44).",
         ),
     )
 
@@ -244,7 +249,8 @@ def kind_obligation(identifier: str, kind: UpgradeKind) -> Obligation:
             f"vote that approves a {kind} proposal (coordination, HFC-8, which calls that tally) are met "
             f"exactly when support / total is at least the {kind} threshold of the preset, as an exact "
             f"rational number: {percents}. The threshold is the one the reference looks up "
-            f"(upgrade_policy), under every preset."
+            f"(upgrade_policy), under every preset. The domain assumptions state what the tally passes; the "
+            f"drop-one check shows whether the agreement needs them."
         ),
         requirements=REQUIREMENTS,
         variables=VARIABLES,

@@ -1,4 +1,4 @@
-; forkspec proof obligation PRF-1: mutant percent-scale (kernel): the threshold test written support * 100 >= threshold_bps * total; smallest total
+; forkspec proof obligation PRF-1: mutant percent-scale (kernel): Support scaled by 100 as if the threshold were a percentage, while it is in basis points: the threshold test written support * 100 >= threshold_bps * total; smallest total
 ; expected answer: sat
 (set-logic QF_NIRA)
 (declare-fun support () Int)

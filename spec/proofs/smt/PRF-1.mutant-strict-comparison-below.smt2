@@ -1,4 +1,4 @@
-; forkspec proof obligation PRF-1: mutant strict-comparison (kernel): the threshold test written support * 10000 > threshold_bps * total; no counterexample with total below 5
+; forkspec proof obligation PRF-1: mutant strict-comparison (kernel): `>` for `>=`: the threshold exactly met is missed: the threshold test written support * 10000 > threshold_bps * total; no counterexample with total below 5
 ; expected answer: unsat
 (set-logic QF_NIRA)
 (declare-fun support () Int)

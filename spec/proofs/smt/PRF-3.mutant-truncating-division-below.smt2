@@ -1,4 +1,4 @@
-; forkspec proof obligation PRF-3: mutant truncating-division (kernel): the threshold test written support >= total * threshold_bps div 10000; no counterexample with total below 1
+; forkspec proof obligation PRF-3: mutant truncating-division (kernel): The required stake rounded down by a truncating division, as int(total * threshold / 10000) does: the threshold test written support >= total * threshold_bps div 10000; no counterexample with total below 1
 ; expected answer: unsat
 (set-logic QF_LIRA)
 (declare-fun support () Int)

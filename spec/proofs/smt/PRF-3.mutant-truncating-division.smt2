@@ -1,4 +1,4 @@
-; forkspec proof obligation PRF-3: mutant truncating-division (kernel): the threshold test written support >= total * threshold_bps div 10000; smallest total
+; forkspec proof obligation PRF-3: mutant truncating-division (kernel): The required stake rounded down by a truncating division, as int(total * threshold / 10000) does: the threshold test written support >= total * threshold_bps div 10000; smallest total
 ; expected answer: sat
 (set-logic QF_LIRA)
 (declare-fun support () Int)
