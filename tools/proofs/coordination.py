@@ -436,7 +436,10 @@ def slowest_path_is_four_weeks() -> Obligation:
             "voted, approved and scheduled at the earliest permitted activation height reaches that height "
             f"at most {FOUR_WEEKS // 86_400} days after it was proposed: review_max_seconds + "
             "voting_period_seconds + schedule_window_seconds + min_activation_lead_blocks blocks = 7 + 14 + "
-            "1 + 6 days. The witness is the slowest path, which takes exactly four weeks."
+            "1 + 6 days. The witness is the slowest path, which takes exactly four weeks. The drop-one "
+            "check shows that the bound needs only the longest review (H2) and the scheduling rules (H4), "
+            "neither the order of the events nor the close: the schedule window counts from the end of the "
+            "vote (HFC-9), not from the close_voting event, so that a late close cannot stretch the timeline."
         ),
         requirements=("HFC-5", "HFC-7", "HFC-8", "HFC-9", "HFC-10", "HFC-13", "HFC-15", "HFC-17"),
         variables=(
