@@ -210,10 +210,10 @@ def apply_event(proposal: Proposal, event: Event, preset: Preset) -> Proposal:
     decided = proposal.state
     # The events a long lifecycle is made of come first: each case costs a comparison.
     match event.type:
-        case EventType.VOTE:
-            changes = _vote(proposal, event, preset)
         case EventType.ATTACH_AUDIT:
             changes = {"auditors": _with_auditors(proposal.auditors, (event.auditor,))}
+        case EventType.VOTE:
+            changes = _vote(proposal, event, preset)
         case EventType.OPEN_VOTING:
             changes = _open_voting(proposal, event, preset)
         case EventType.CLOSE_VOTING:
