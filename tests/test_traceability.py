@@ -1,13 +1,17 @@
-"""Traceability: every requirement is defined once, cited by code or vectors, and every citation resolves."""
+"""Traceability: every requirement is defined once, cited by code or vectors, and every citation resolves;
+every proof obligation is numbered in its range, cites defined requirements and ships regression vectors."""
 
 from __future__ import annotations
 
+import importlib
+import json
 import re
 from collections import Counter
 from pathlib import Path
 
 from forkspec.conformance.vectorfile import Case
 from forkspec.errors import ErrorCode
+from forkspec.tools.proofs import AREAS, all_obligations
 
 ROOT = Path(__file__).parent.parent
 DEFINITION = re.compile(r"\*\*([A-Z]+-[0-9]+)\.\*\*")
@@ -68,3 +72,48 @@ def test_every_reference_requirement_is_exercised_by_a_vector(shipped_cases: lis
 def test_error_code_table_matches_the_reference() -> None:
     table = re.findall(r"^\|\s*`([A-Z_]+)`\s*\|", SPEC_README, re.MULTILINE)
     assert table == [code.value for code in ErrorCode]
+
+
+# Proof obligations (GEN-9): the ID ranges of spec/README.md, the requirements they cite, the vectors.
+OBLIGATION_RANGE = re.compile(
+    r"^\| PRF-([0-9]+) to PRF-([0-9]+) \| [^|]+ \| `tools/proofs/([a-z_]+)\.py` \|$", re.MULTILINE
+)
+PROOF_REPORT = ROOT / "spec" / "proofs" / "report.json"
+
+
+def obligations_by_module() -> dict[str, tuple[str, ...]]:
+    modules = {area.rsplit(".", 1)[1]: importlib.import_module(area) for area in AREAS}
+    return {
+        name: tuple(obligation.id for obligation in module.obligations()) for name, module in modules.items()
+    }
+
+
+def test_every_obligation_is_numbered_in_its_areas_range() -> None:
+    ranges = {module: (int(low), int(high)) for low, high, module in OBLIGATION_RANGE.findall(SPEC_README)}
+    by_module = obligations_by_module()
+    assert set(by_module) <= set(ranges), "an area module without an ID range in spec/README.md"
+    for module, identifiers in by_module.items():
+        low, high = ranges[module]
+        assert identifiers, f"{module} defines no obligation"
+        assert all(low <= int(identifier.removeprefix("PRF-")) <= high for identifier in identifiers), module
+    assert [obligation.id for obligation in all_obligations()] == [
+        entry["id"] for entry in json.loads(PROOF_REPORT.read_text())["obligations"]
+    ], "the committed report covers exactly the obligations"
+
+
+def test_every_obligation_cites_defined_requirements() -> None:
+    defined = set(defined_requirements())
+    for obligation in all_obligations():
+        assert obligation.requirements, obligation.id
+        assert sorted(set(obligation.requirements) - defined) == [], obligation.id
+
+
+def test_every_obligation_is_exercised_by_its_regression_vectors(shipped_cases: list[Case]) -> None:
+    shipped = {case.id: case for case in shipped_cases}
+    for entry in json.loads(PROOF_REPORT.read_text())["obligations"]:
+        regression = entry["vectors"]["regression"]
+        assert regression, f"{entry['id']} has no regression vector"
+        for case_id in regression:
+            assert case_id in shipped, f"{entry['id']}: {case_id} is not in the shipped vectors"
+            assert set(shipped[case_id].requirements) == set(entry["requirements"])
+            assert entry["id"] in shipped[case_id].description

@@ -283,19 +283,19 @@ def main() -> int:
         timed(conform)  # warm the file cache once
         commands = {"conform": conform, "conform -j 2": parallel}
         walls: dict[str, list[float]] = {name: [] for name in ("in-process", *commands)}
-        cpus: dict[str, list[float]] = {name: [] for name in walls}
+        cpu_of: dict[str, list[float]] = {name: [] for name in walls}
         for _ in range(arguments.repetitions):
             for name, command in (("in-process", in_process), *commands.items()):
                 wall, cpu = timed(command)
                 walls[name].append(wall)
-                cpus[name].append(cpu)
+                cpu_of[name].append(cpu)
         seconds = lambda value: f"{value:.3f} s"  # noqa: E731
         times = lambda value: f"{value:.2f}x"  # noqa: E731
         for name in walls:
-            print(f"   {name:<28}wall {spread(walls[name], seconds)}; CPU {spread(cpus[name], seconds)}")
+            print(f"   {name:<28}wall {spread(walls[name], seconds)}; CPU {spread(cpu_of[name], seconds)}")
         for name in commands:
             paired = [wall / alone for wall, alone in zip(walls[name], walls["in-process"], strict=True)]
-            paired_cpu = [cpu / alone for cpu, alone in zip(cpus[name], cpus["in-process"], strict=True)]
+            paired_cpu = [cpu / alone for cpu, alone in zip(cpu_of[name], cpu_of["in-process"], strict=True)]
             print(
                 f"   {name + ' / in-process':<28}wall {spread(paired, times)}  (target <= 1.2x); "
                 f"CPU {spread(paired_cpu, times)}"

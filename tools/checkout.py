@@ -111,6 +111,12 @@ def checkout_vectors(start: Path, explicit: Path | None) -> Path:
                 "(the directory with pyproject.toml and vectors/), or name a directory with --out/--dir"
             )
         return explicit
+    ensure_code_is_checkout(checkout, "vectors")
+    return explicit if explicit is not None else checkout / "vectors"
+
+
+def ensure_code_is_checkout(checkout: Path, generated: str) -> None:
+    """Refuse to generate (`generated` names what) when the running code is not `checkout`'s (VEC-14)."""
     differences = code_differences(checkout, installed_folders(list(package_folders(checkout))))
     if differences:
         shown = ", ".join(differences[:3]) + (
@@ -118,7 +124,6 @@ def checkout_vectors(start: Path, explicit: Path | None) -> Path:
         )
         raise CheckoutError(
             f"the forkspec that runs is not the code of the checkout {checkout} (differing: {shown}), so it "
-            f"would generate the installed version's vectors; install the checkout for editing with "
+            f"would generate the installed version's {generated}; install the checkout for editing with "
             f"'{EDITABLE_INSTALL} {checkout}' and run again"
         )
-    return explicit if explicit is not None else checkout / "vectors"

@@ -1,9 +1,9 @@
-"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check.
+"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check, prove.
 
 Exit codes (CNF-4): 0 success; 1 a conformance run that does not show conformance, or vectors
-that do not match the generator; 2 a usage or harness error (bad arguments, an unusable vector
-set, an adapter that cannot be started, and any failure of forkspec itself, reported in one
-line); 130 and 143 a run interrupted by SIGINT or SIGTERM.
+that do not match the generator, or proofs that fail or a stale proof report; 2 a usage or harness
+error (bad arguments, an unusable vector set, an adapter that cannot be started, and any failure
+of forkspec itself, reported in one line); 130 and 143 a run interrupted by SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class LazyGroup(click.Group):
         "list": "forkspec.tools.conform:list_cases",
         "smoke": "forkspec.tools.smoke:smoke",
         "mutate": "forkspec.tools.mutate:mutate",
+        "prove": "forkspec.tools.prove:prove",
     },
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -144,9 +144,17 @@ def generic_invalid_cases(
     )
 
 
-def case_specs() -> Iterator[CaseSpec]:
-    """Every case specification of every spec area, in the spec's order."""
+def authored_case_specs() -> Iterator[CaseSpec]:
+    """The case specifications written by case authors, per spec area, in the spec's order."""
     from forkspec.tools.cases import activation, classification, coordination, flags, schedule, versioning
 
     for area in (versioning, classification, flags, activation, coordination, schedule):
         yield from area.case_specs()
+
+
+def case_specs() -> Iterator[CaseSpec]:
+    """Every case specification: the authored ones, then the regression cases of the proofs."""
+    from forkspec.tools.cases import proofs
+
+    yield from authored_case_specs()
+    yield from proofs.case_specs()

@@ -1,0 +1,24 @@
+; forkspec proof obligation PRF-1: mutant truncating-division (kernel): The required stake rounded down by a truncating division, as int(total * threshold / 10000) does: the threshold test written support >= total * threshold_bps div 10000; no counterexample with total below 1
+; expected answer: unsat
+(set-logic QF_NIRA)
+(declare-fun support () Int)
+(declare-fun total () Int)
+(declare-fun threshold_bps () Int)
+; D1: support is non-negative
+(assert (>= support 0))
+; D2: the total stake is positive (NO_STAKE otherwise, CLS-7)
+(assert (> total 0))
+; D3: the support is part of the total
+(assert (<= support total))
+; D4: the threshold is a percentage in basis points
+(assert (and (>= threshold_bps 0) (<= threshold_bps 10000)))
+; bounds on the counterexample (not an assumption)
+(assert (or (= threshold_bps 5100) (= threshold_bps 8000)))
+; negated goal: not ((support >= total * threshold_bps div 10000) == (support >= threshold / 10000 * total))
+(assert (let ((a!1 (>= (to_real support)
+               (* (/ (to_real threshold_bps) 10000.0) (to_real total)))))
+(let ((a!2 (= (>= support (div (* total threshold_bps) 10000)) a!1)))
+  (not a!2))))
+; below the smallest total
+(assert (<= total 0))
+(check-sat)

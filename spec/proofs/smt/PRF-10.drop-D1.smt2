@@ -1,0 +1,55 @@
+; forkspec proof obligation PRF-10: drop-one: the proof without D1
+; expected answer: sat if the assumption is needed, unsat if not
+(set-logic QF_LIA)
+(declare-fun bn () Int)
+(declare-fun y_bn () Int)
+(declare-fun bs () Int)
+(declare-fun y_bs () Int)
+(declare-fun hl () Int)
+(declare-fun y_hl () Int)
+(declare-fun hu () Int)
+(declare-fun y_hu () Int)
+(declare-fun x_bn () Int)
+(declare-fun x_bs () Int)
+(declare-fun x_hl () Int)
+(declare-fun x_hu () Int)
+(declare-fun n () Int)
+(declare-fun legacy_y () Bool)
+(declare-fun activation () Int)
+(declare-fun height () Int)
+(declare-fun legacy_x () Bool)
+(declare-fun final_y () Bool)
+(declare-fun final_x () Bool)
+; D2: a block is signed by at most the stake of each class
+(assert (and (<= x_hu hu)
+     (<= x_hl hl)
+     (<= x_bs bs)
+     (<= x_bn bn)
+     (<= y_hu hu)
+     (<= y_hl hl)
+     (<= y_bs bs)
+     (<= y_bn bn)))
+; D3: the total stake at activation is the sum of the classes, and positive
+(assert (and (= n (+ 0 hu hl bs bn)) (> n 0)))
+; A1: honest validators never sign two blocks at one height
+(assert (and (<= (+ x_hu y_hu) hu) (<= (+ x_hl y_hl) hl)))
+; A2: honest validators that signalled run the new rules from activation on, the rest the legacy rules; before activation every honest validator runs the legacy rules
+(assert (let ((a!1 (=> (and (not (>= height activation)) (not legacy_x)) (= x_hu 0)))
+      (a!2 (=> (and (not (>= height activation)) (not legacy_y)) (= y_hu 0))))
+  (and (=> (and (>= height activation) legacy_x) (= x_hu 0))
+       (=> (not legacy_x) (and (= x_hl 0)))
+       a!1
+       (=> (and (>= height activation) legacy_y) (= y_hu 0))
+       (=> (not legacy_y) (and (= y_hl 0)))
+       a!2)))
+; A3: the byzantine stake B is at most a third of the total: 3B <= N
+(assert (<= (* 3 (+ 0 bs bn)) n))
+; A4: a block is final iff signed by stake S with 3S > 2N
+(assert (let ((a!1 (= final_x (> (* 3 (+ 0 x_hu x_hl x_bs x_bn)) (* 2 n))))
+      (a!2 (= final_y (> (* 3 (+ 0 y_hu y_hl y_bs y_bn)) (* 2 n)))))
+  (and a!1 a!2)))
+; A5: the signalled support U = hu + bs meets the hard-fork threshold of 8000 basis points of the total stake, by the coordination vote's own test
+(assert (>= (* (+ hu bs) 10000) (* 8000 n)))
+; negated goal: not (not (final_x and final_y))
+(assert (not (not (and final_x final_y))))
+(check-sat)

@@ -1,0 +1,14 @@
+; forkspec proof obligation PRF-3: drop-one: the proof without D1
+; expected answer: sat if the assumption is needed, unsat if not
+(set-logic QF_LIRA)
+(declare-fun total () Int)
+(declare-fun support () Int)
+; D2: the total stake is positive (NO_STAKE otherwise, CLS-7)
+(assert (> total 0))
+; D3: the support is part of the total
+(assert (<= support total))
+; negated goal: not (meets_threshold(support, total, 8000) == (support >= 8000 / 10000 * total) [mainnet, minimal])
+(assert (let ((a!1 (= (>= (* support 10000) (* 8000 total))
+              (>= (to_real support) (* (/ 8000.0 10000.0) (to_real total))))))
+  (not (and a!1))))
+(check-sat)

@@ -1,0 +1,16 @@
+; forkspec proof obligation PRF-3: proof: assumptions and not (meets_threshold(support, total, 8000) == (support >= 8000 / 10000 * total) [mainnet, minimal])
+; expected answer: unsat
+(set-logic QF_LIRA)
+(declare-fun support () Int)
+(declare-fun total () Int)
+; D1: support is non-negative
+(assert (>= support 0))
+; D2: the total stake is positive (NO_STAKE otherwise, CLS-7)
+(assert (> total 0))
+; D3: the support is part of the total
+(assert (<= support total))
+; negated goal: not (meets_threshold(support, total, 8000) == (support >= 8000 / 10000 * total) [mainnet, minimal])
+(assert (let ((a!1 (= (>= (* support 10000) (* 8000 total))
+              (>= (to_real support) (* (/ 8000.0 10000.0) (to_real total))))))
+  (not (and a!1))))
+(check-sat)
