@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 WIDTH = 100  # the dumper's line width (VEC-3)
+MAX_SIMPLE_KEY = 128  # libyaml's longest simple key
 _STRING_TAG = "tag:yaml.org,2002:str"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 # Where libyaml's scalar analysis finds an indicator that rules a plain scalar out, for a
@@ -65,57 +66,96 @@ def _string(text: str, flow: bool) -> str:
 
 
 def _scalar(value: object, flow: bool) -> str:
-    """A JSON scalar as the dumper writes it; NotRenderable for anything else."""
-    if isinstance(value, str):
-        return _string(value, flow)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
+    """A JSON scalar as the dumper writes it; NotRenderable for anything else. A document read
+    from JSON holds exactly the types str, int, float, bool, None, dict and list."""
+    kind = type(value)
+    if kind is str:
+        return _string(value, flow)  # type: ignore[arg-type]
+    if kind is int:
         try:
             return str(value)
         except ValueError as error:  # over Python's digit limit for conversion to text
-            raise NotRenderable(type(value).__name__) from error
-    if isinstance(value, float):
+            raise NotRenderable("an integer too long to write") from error
+    if kind is bool:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if kind is float:
         text = repr(value)
         if _PLAIN_FLOAT.fullmatch(text) and _resolves_to(text) == _FLOAT_TAG:
             return text
-    raise NotRenderable(type(value).__name__)
+    raise NotRenderable(kind.__name__)
 
 
-def _inline(value: object) -> str | None:
-    """`value` in flow style, or None when the dumper writes it in block style: a scalar, or a
-    collection whose members are all scalars (empty included)."""
-    if isinstance(value, dict):
-        members = []
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
+@lru_cache(maxsize=1024)
+def _key(key: str, flow: bool) -> str:
+    """A mapping key, which libyaml writes as a simple key only up to 128 characters."""
+    if len(key) > MAX_SIMPLE_KEY:
+        raise NotRenderable("a key too long for a simple key")
+    return _string(key, flow)
+
+
+def _inline(value: object) -> tuple[str, int] | None:
+    """`value` in flow style with its reach, or None when the dumper writes it in block style.
+
+    Flow style is for a scalar, or a collection whose members are all scalars (empty included).
+    The reach is the largest offset in the text at which libyaml compares its column with the
+    width to decide on a line break (-1 for none): before each member of a collection, and at
+    each space inside a scalar.
+    """
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        text = _scalar(value, False)
+        return text, text.rfind(" ")
+    members: list[str] = []
+    reach = -1
+    start = 1  # the offset of the next member's text
+    if kind is dict:
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(item) is dict or type(item) is list:
                 return None
-            members.append(f"{_string(key, True)}: {_scalar(item, True)}")
-        return "{" + ", ".join(members) + "}"
-    if isinstance(value, list):
-        items = []
-        for item in value:
-            if isinstance(item, (dict, list)):
-                return None
-            items.append(_scalar(item, True))
-        return "[" + ", ".join(items) + "]"
-    return _scalar(value, False)
+            written = _scalar(item, True)
+            member = f"{_key(key, True)}: {written}"
+            reach = _member_reach(start, not members, len(member) - len(written), written)
+            members.append(member)
+            start += len(member) + 2
+        return "{" + ", ".join(members) + "}", reach
+    for item in value:  # type: ignore[attr-defined]
+        if type(item) is dict or type(item) is list:
+            return None
+        written = _scalar(item, True)
+        reach = _member_reach(start, not members, 0, written)
+        members.append(written)
+        start += len(written) + 2
+    return "[" + ", ".join(members) + "]", reach
+
+
+def _member_reach(start: int, first: bool, key_width: int, written: str) -> int:
+    """The reach of a flow collection up to its member that starts at offset `start`: libyaml
+    compares the column before the member (after the opening bracket, or after the comma before
+    the member's space) and at each space inside its scalar, which follows `key_width`
+    characters of key and `: `."""
+    inner = written.rfind(" ")
+    before = start if first else start - 1
+    return max(before, start + key_width + inner) if inner >= 0 else before
 
 
 def _block_mapping(mapping: Mapping[str, Any], indent: int, lead: str, lines: list[str]) -> None:
     """The lines of a block mapping at `indent`; its first line starts with `lead`."""
     margin = " " * indent
     for key, value in mapping.items():
-        head = f"{lead}{_string(key, False)}:"
+        head = f"{lead}{_key(key, False)}:"
         lead = margin
+        if type(value) is str:  # the common case, without the detour through _inline
+            text = _string(value, False)
+            _append(lines, head + " ", (text, text.rfind(" ")))
+            continue
         inline = _inline(value)
         if inline is not None:
-            lines.append(f"{head} {inline}")
+            _append(lines, head + " ", inline)
             continue
         lines.append(head)
-        if isinstance(value, list):
+        if type(value) is list:
             _block_sequence(value, indent, lines)
         else:
             _block_mapping(value, indent + 2, " " * (indent + 2), lines)
@@ -127,39 +167,45 @@ def _block_sequence(sequence: Sequence[Any], indent: int, lines: list[str]) -> N
     for item in sequence:
         inline = _inline(item)
         if inline is not None:
-            lines.append(lead + inline)
-        elif isinstance(item, dict):
+            _append(lines, lead, inline)
+        elif type(item) is dict:
             _block_mapping(item, indent + 2, lead, lines)
         else:
             raise NotRenderable("a block sequence inside a block sequence")
 
 
-def _rendered(mapping: Mapping[str, Any], indent: int, lead: str) -> bytes:
-    """A block mapping as newline-terminated lines; NotRenderable when it holds something this
-    renderer does not write itself, or a line longer than the dumper's width."""
-    lines: list[str] = []
-    _block_mapping(mapping, indent, lead, lines)
-    if not lines or max(map(len, lines)) > WIDTH:
-        raise NotRenderable("a line beyond the width")
-    lines.append("")
-    return "\n".join(lines).encode("ascii")
+def _append(lines: list[str], prefix: str, inline: tuple[str, int]) -> None:
+    """Add the line `prefix` + the flow text, unless libyaml would break it: somewhere it compares
+    its column with the width (the text's reach), the column is beyond the width."""
+    text, reach = inline
+    if reach >= 0 and len(prefix) + reach > WIDTH:
+        raise NotRenderable("a line that the dumper breaks")
+    lines.append(prefix + text)
+
+
+def _rendered(lines: list[str]) -> bytes:
+    return "\n".join([*lines, ""]).encode("ascii")
 
 
 def rendered_chunks(document: Mapping[str, Any], dump: Callable[[object], bytes]) -> Iterator[bytes]:
-    """The canonical YAML of a vector-file document (`format`, then `cases`), in pieces: the
-    lines before the first case, then each case. `dump` is the generator's dumper, used for a
-    case this renderer does not write itself.
+    """The canonical YAML of a vector-file document (`format`, then `cases`, a list of mappings),
+    in pieces: the lines before the first case, then each case. `dump` is the generator's
+    dumper, used for a case this renderer does not write itself.
 
     NotRenderable when the document is not of that shape.
     """
     cases = document.get("cases")
-    if list(document) != ["format", "cases"] or not isinstance(cases, list) or not cases:
+    if list(document) != ["format", "cases"] or type(cases) is not list or not cases:
         raise NotRenderable("not a vector-file document")
-    yield _rendered({"format": document["format"]}, 0, "") + b"cases:\n"
+    if any(type(case) is not dict for case in cases):
+        raise NotRenderable("a case that is not a mapping")
+    header: list[str] = []
+    _block_mapping({"format": document["format"]}, 0, "", header)
+    yield _rendered([*header, "cases:"])
     for case in cases:
+        lines: list[str] = []
         try:
-            if not isinstance(case, dict):
-                raise NotRenderable("a case that is not a mapping")
-            yield _rendered(case, 2, "- ")
+            _block_sequence([case], 0, lines)
+            yield _rendered(lines)
         except NotRenderable:
             yield dump({"cases": [case]}).removeprefix(b"cases:\n")
