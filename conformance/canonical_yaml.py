@@ -1,6 +1,6 @@
 """The canonical YAML of a vector file, rendered from its document without the YAML dumper (VEC-3).
 
-Specified in `spec/vectors.md` (VEC-3, VEC-9, VEC-13). A loader that holds a file's compiled
+Specified in `spec/vectors.md` (VEC-3, VEC-17). A loader that holds a file's compiled
 JSON document can show that the YAML file holds the same document by rendering the document
 as the generator would and comparing bytes: bytes equal to the generator's rendering of a
 document read back as that document. The generator's dumper (libyaml's emitter behind
@@ -15,11 +15,12 @@ It renders directly only what it can render exactly as libyaml does:
   single-quoted otherwise;
 - block mappings, block sequences (indentless under a mapping key), and flow collections
   whose members are all scalars (VEC-3);
-- and only lines of at most 100 characters, so that libyaml's line wrapping (which starts
-  only beyond that width) never applies.
+- and only lines that libyaml does not break: it compares its column with the width of 100
+  before each member of a flow collection and at each space of a scalar, and breaks the line
+  when the column is beyond it.
 
-Anything else in a case (a block sequence directly inside another, a long line, a string
-with another character) makes that case rendered by the dumper.
+Anything else in a case (a block sequence directly inside another, a line the emitter breaks,
+a string with another character, an empty string) makes that case rendered by the dumper.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class NotRenderable(Exception):
 def _resolves_to(text: str) -> str:
     """The tag the dumper's resolver gives `text` written plain: a plain scalar is written only
     where it reads back with its own tag."""
-    tag: str = _resolver.resolve(yaml.ScalarNode, text, (True, False))
+    tag: str = _resolver.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     return tag
 
 
@@ -70,7 +71,7 @@ def _scalar(value: object, flow: bool) -> str:
     from JSON holds exactly the types str, int, float, bool, None, dict and list."""
     kind = type(value)
     if kind is str:
-        return _string(value, flow)  # type: ignore[arg-type]
+        return _string(value, flow)
     if kind is int:
         try:
             return str(value)

@@ -1,6 +1,6 @@
 """The vector file format: cases, files, the manifest, and loading a vector set.
 
-Specified in `spec/vectors.md` (VEC-1 to VEC-13). A vector set is a directory of
+Specified in `spec/vectors.md` (VEC-1 to VEC-17). A vector set is a directory of
 `<preset>/<area>/<handler>.yaml` files, each with its compiled JSON form beside it, and a
 `manifest.yaml` that lists each file's SHA-256, the forkspec version that generated the set,
 and a root hash over all of it. Loading checks everything and reports the first problem as a
@@ -344,6 +344,8 @@ def _canonical_document(data: bytes, compiled: bytes) -> Any | None:
     Bytes equal to the generator's rendering of a document are that document, so such a file
     needs no YAML parsing: its document is the compiled form's, and VEC-9 step 9 holds. The
     comparison goes case by case against both files, so nothing is built but the JSON document.
+
+    Implements: VEC-17.
     """
     try:
         document = json.loads(compiled)
@@ -501,7 +503,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load_vector_set(root: Path, *, use_cache: bool = True) -> VectorSet:
-    """Load and check every case under `root` against the manifest and the schemas (VEC-1 to VEC-13).
+    """Load and check every case under `root` against the manifest and the schemas (VEC-1 to VEC-17).
 
     A set whose manifest a previous load by this same code verified (recorded in
     `verified_cache_dir()`) is read from its compiled JSON form after every file's SHA-256 is

@@ -27,12 +27,87 @@ pytestmark = pytest.mark.skipif(not hasattr(yaml, "CSafeDumper"), reason="libyam
 # Strings where libyaml's choice of style turns on one character: indicators at the start, in the
 # middle and at the end, words the resolver reads as another type, spaces at either end.
 TRICKY_STRINGS = [
-    "", " ", "a", " a", "a ", "a  b", "-", "-a", "- a", "--", "---", "---a", "...", "...a", "?", "?a",
-    "? a", ":", ":a", ": a", "a:", "a:b", "a: b", "#", "#a", "a#b", "a #b", ",", ",a", "a,b", "[a",
-    "a]", "{", "a}", "&a", "*a", "!a", "|", ">", "'a", "a'b", '"a', 'a"b', "%a", "@a", "`a", "a`",
-    "yes", "No", "on", "OFF", "true", "null", "Null", "~", "1", "-1", "+1", "0x1F", "0o17", "017",
-    "1_000", "1.0", "1e5", "1.0e+5", ".5", ".inf", "-.inf", ".nan", "12:30", "1:20:30", "2026-12-02",
-    "2026-12-02 10:00:00", "=", "<<", "1.0.0", "v1.0.0-rc.1+build.5", "a\tb", "a\nb", "é", "\uff11",
+    "",
+    " ",
+    "a",
+    " a",
+    "a ",
+    "a  b",
+    "-",
+    "-a",
+    "- a",
+    "--",
+    "---",
+    "---a",
+    "...",
+    "...a",
+    "?",
+    "?a",
+    "? a",
+    ":",
+    ":a",
+    ": a",
+    "a:",
+    "a:b",
+    "a: b",
+    "#",
+    "#a",
+    "a#b",
+    "a #b",
+    ",",
+    ",a",
+    "a,b",
+    "[a",
+    "a]",
+    "{",
+    "a}",
+    "&a",
+    "*a",
+    "!a",
+    "|",
+    ">",
+    "'a",
+    "a'b",
+    '"a',
+    'a"b',
+    "%a",
+    "@a",
+    "`a",
+    "a`",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "true",
+    "null",
+    "Null",
+    "~",
+    "1",
+    "-1",
+    "+1",
+    "0x1F",
+    "0o17",
+    "017",
+    "1_000",
+    "1.0",
+    "1e5",
+    "1.0e+5",
+    ".5",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "12:30",
+    "1:20:30",
+    "2026-12-02",
+    "2026-12-02 10:00:00",
+    "=",
+    "<<",
+    "1.0.0",
+    "v1.0.0-rc.1+build.5",
+    "a\tb",
+    "a\nb",
+    "é",
+    "\uff11",
 ]
 SCALARS = st.one_of(
     st.none(),
@@ -46,9 +121,7 @@ SCALARS = st.one_of(
 KEYS = st.one_of(st.sampled_from(TRICKY_STRINGS), st.text(alphabet="abc_ :-#'", min_size=1, max_size=12))
 VALUES = st.recursive(
     SCALARS,
-    lambda children: st.one_of(
-        st.lists(children, max_size=6), st.dictionaries(KEYS, children, max_size=6)
-    ),
+    lambda children: st.one_of(st.lists(children, max_size=6), st.dictionaries(KEYS, children, max_size=6)),
     max_leaves=24,
 )
 CASES = st.dictionaries(KEYS, VALUES, min_size=1, max_size=8)
@@ -67,7 +140,7 @@ def _rendered(document: dict[str, Any]) -> tuple[bytes, int]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(CASES, min_size=1, max_size=4), st.sampled_from(TRICKY_STRINGS[:6] + ["forkspec-vectors/1"]))
+@given(st.lists(CASES, min_size=1, max_size=4), st.sampled_from([*TRICKY_STRINGS[:6], "forkspec-vectors/1"]))
 def test_the_renderer_writes_exactly_the_dumpers_bytes(cases: list[dict[str, Any]], format_name: str) -> None:
     document = {"format": format_name, "cases": cases}
     try:
@@ -96,7 +169,7 @@ def test_the_renderer_writes_exactly_the_dumpers_bytes(cases: list[dict[str, Any
         max_size=30,
     )
 )
-def test_values_of_the_handlers_shapes_need_no_dumper_unless_it_breaks_a_line(runs: list[dict[str, Any]]) -> None:
+def test_runs_of_scalars_need_no_dumper_unless_it_breaks_a_line(runs: list[dict[str, Any]]) -> None:
     """Integers, booleans and strings without spaces in flow mappings in a block sequence: the
     renderer writes them itself whenever the dumper writes each run on one line."""
     document = {"format": "forkspec-vectors/1", "cases": [{"id": "x", "input": {"chain": runs}}]}
@@ -167,7 +240,8 @@ def test_a_compiled_form_with_a_repeated_key_is_refused(vector_copy: Path) -> No
     compiled = vector_copy / vectorfile.compiled_path(COMPARE)
     text = compiled.read_text()
     assert '"handler":"version_compare",' in text
-    compiled.write_text(text.replace('"handler":"version_compare",', '"handler":"x","handler":"version_compare",', 1))
+    repeated = '"handler":"x","handler":"version_compare",'
+    compiled.write_text(text.replace('"handler":"version_compare",', repeated, 1))
     _refresh_manifest(vector_copy)
     with pytest.raises(VectorSetError, match="is not the compiled form of"):
         load_vector_set(vector_copy)
