@@ -108,37 +108,24 @@ def _inline(value: object) -> tuple[str, int] | None:
     if kind is not dict and kind is not list:
         text = _scalar(value, False)
         return text, text.rfind(" ")
+    for item in value.values() if kind is dict else value:  # type: ignore[attr-defined]
+        if type(item) is dict or type(item) is list:
+            return None
     members: list[str] = []
     reach = -1
     start = 1  # the offset of the next member's text
-    if kind is dict:
-        for key, item in value.items():  # type: ignore[attr-defined]
-            if type(item) is dict or type(item) is list:
-                return None
-            written = _scalar(item, True)
-            member = f"{_key(key, True)}: {written}"
-            reach = _member_reach(start, not members, len(member) - len(written), written)
-            members.append(member)
-            start += len(member) + 2
-        return "{" + ", ".join(members) + "}", reach
-    for item in value:  # type: ignore[attr-defined]
-        if type(item) is dict or type(item) is list:
-            return None
-        written = _scalar(item, True)
-        reach = _member_reach(start, not members, 0, written)
-        members.append(written)
-        start += len(written) + 2
-    return "[" + ", ".join(members) + "]", reach
-
-
-def _member_reach(start: int, first: bool, key_width: int, written: str) -> int:
-    """The reach of a flow collection up to its member that starts at offset `start`: libyaml
-    compares the column before the member (after the opening bracket, or after the comma before
-    the member's space) and at each space inside its scalar, which follows `key_width`
-    characters of key and `: `."""
-    inner = written.rfind(" ")
-    before = start if first else start - 1
-    return max(before, start + key_width + inner) if inner >= 0 else before
+    for entry in value.items() if kind is dict else value:  # type: ignore[attr-defined]
+        written = _scalar(entry[1], True) if kind is dict else _scalar(entry, True)
+        member = f"{_key(entry[0], True)}: {written}" if kind is dict else written
+        # Checks before the member (after the opening bracket, or after the comma before the
+        # member's space) and at each space inside its scalar, which follows any key and `: `.
+        inner = written.rfind(" ")
+        before = start - 1 if members else start
+        reach = max(before, start + len(member) - len(written) + inner) if inner >= 0 else before
+        members.append(member)
+        start += len(member) + 2
+    brackets = "{}" if kind is dict else "[]"
+    return brackets[0] + ", ".join(members) + brackets[1], reach
 
 
 def _block_mapping(mapping: Mapping[str, Any], indent: int, lead: str, lines: list[str]) -> None:
