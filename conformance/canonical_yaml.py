@@ -96,7 +96,7 @@ def _key(key: str, flow: bool) -> str:
     return _string(key, flow)
 
 
-def _inline(value: object) -> tuple[str, int] | None:
+def _inline(value: Any) -> tuple[str, int] | None:
     """`value` in flow style with its reach, or None when the dumper writes it in block style.
 
     Flow style is for a scalar, or a collection whose members are all scalars (empty included).
@@ -108,13 +108,13 @@ def _inline(value: object) -> tuple[str, int] | None:
     if kind is not dict and kind is not list:
         text = _scalar(value, False)
         return text, text.rfind(" ")
-    for item in value.values() if kind is dict else value:  # type: ignore[attr-defined]
+    for item in value.values() if kind is dict else value:
         if type(item) is dict or type(item) is list:
             return None
     members: list[str] = []
     reach = -1
     start = 1  # the offset of the next member's text
-    for entry in value.items() if kind is dict else value:  # type: ignore[attr-defined]
+    for entry in value.items() if kind is dict else value:
         written = _scalar(entry[1], True) if kind is dict else _scalar(entry, True)
         member = f"{_key(entry[0], True)}: {written}" if kind is dict else written
         # Checks before the member (after the opening bracket, or after the comma before the
