@@ -15,18 +15,20 @@ It renders directly only what it can render exactly as libyaml does:
   single-quoted otherwise;
 - block mappings, block sequences (indentless under a mapping key), and flow collections
   whose members are all scalars (VEC-3);
-- and only lines that libyaml does not break: it compares its column with the width of 100
-  before each member of a flow collection and at each space of a scalar, and breaks the line
-  when the column is beyond it.
+- and libyaml's line breaks in flow collections: it compares its column with the width of
+  100 before each member, and when the column is beyond it, continues the collection on a new
+  line indented two more than the block it is in.
 
-Anything else in a case (a block sequence directly inside another, a line the emitter breaks,
-a string with another character, an empty string) makes that case rendered by the dumper.
+Anything else in a case (a block sequence directly inside another, a scalar that libyaml
+would break at a space, a string with another character, an empty string) makes that case
+rendered by the dumper.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -96,53 +98,49 @@ def _key(key: str, flow: bool) -> str:
     return _string(key, flow)
 
 
-def _inline(value: Any) -> tuple[str, int] | None:
-    """`value` in flow style with its reach, or None when the dumper writes it in block style.
+@dataclass(frozen=True)
+class _Flow:
+    """A flow collection of scalars: its brackets and its members, each with the offset of the
+    last space inside its scalar value (-1 for none)."""
 
-    Flow style is for a scalar, or a collection whose members are all scalars (empty included).
-    The reach is the largest offset in the text at which libyaml compares its column with the
-    width to decide on a line break (-1 for none): before each member of a collection, and at
-    each space inside a scalar.
-    """
+    brackets: str
+    members: list[tuple[str, int]]
+
+
+def _inline(value: Any) -> str | _Flow | None:
+    """`value` in flow style: a scalar's text, or a collection whose members are all scalars
+    (empty included); None when the dumper writes it in block style."""
     kind = type(value)
     if kind is not dict and kind is not list:
-        text = _scalar(value, False)
-        return text, text.rfind(" ")
+        return _scalar(value, False)
     for item in value.values() if kind is dict else value:
         if type(item) is dict or type(item) is list:
             return None
-    members: list[str] = []
-    reach = -1
-    start = 1  # the offset of the next member's text
-    for entry in value.items() if kind is dict else value:
-        written = _scalar(entry[1], True) if kind is dict else _scalar(entry, True)
-        member = f"{_key(entry[0], True)}: {written}" if kind is dict else written
-        # Checks before the member (after the opening bracket, or after the comma before the
-        # member's space) and at each space inside its scalar, which follows any key and `: `.
-        inner = written.rfind(" ")
-        before = start - 1 if members else start
-        reach = max(before, start + len(member) - len(written) + inner) if inner >= 0 else before
-        members.append(member)
-        start += len(member) + 2
-    brackets = "{}" if kind is dict else "[]"
-    return brackets[0] + ", ".join(members) + brackets[1], reach
+    members: list[tuple[str, int]] = []
+    if kind is dict:
+        for key, item in value.items():
+            written = _scalar(item, True)
+            member = f"{_key(key, True)}: {written}"
+            inner = written.rfind(" ")
+            members.append((member, len(member) - len(written) + inner if inner >= 0 else -1))
+        return _Flow("{}", members)
+    for item in value:
+        written = _scalar(item, True)
+        members.append((written, written.rfind(" ")))
+    return _Flow("[]", members)
 
 
 def _block_mapping(mapping: Mapping[str, Any], indent: int, lead: str, lines: list[str]) -> None:
     """The lines of a block mapping at `indent`; its first line starts with `lead`."""
     margin = " " * indent
     for key, value in mapping.items():
-        head = f"{lead}{_key(key, False)}:"
+        head = f"{lead}{_key(key, False)}: "
         lead = margin
-        if type(value) is str:  # the common case, without the detour through _inline
-            text = _string(value, False)
-            _append(lines, head + " ", (text, text.rfind(" ")))
-            continue
-        inline = _inline(value)
+        inline = _string(value, False) if type(value) is str else _inline(value)
         if inline is not None:
-            _append(lines, head + " ", inline)
+            _append(lines, head, inline, indent + 2)
             continue
-        lines.append(head)
+        lines.append(head[:-1])
         if type(value) is list:
             _block_sequence(value, indent, lines)
         else:
@@ -155,20 +153,37 @@ def _block_sequence(sequence: Sequence[Any], indent: int, lines: list[str]) -> N
     for item in sequence:
         inline = _inline(item)
         if inline is not None:
-            _append(lines, lead, inline)
+            _append(lines, lead, inline, indent + 2)
         elif type(item) is dict:
             _block_mapping(item, indent + 2, lead, lines)
         else:
             raise NotRenderable("a block sequence inside a block sequence")
 
 
-def _append(lines: list[str], prefix: str, inline: tuple[str, int]) -> None:
-    """Add the line `prefix` + the flow text, unless libyaml would break it: somewhere it compares
-    its column with the width (the text's reach), the column is beyond the width."""
-    text, reach = inline
-    if reach >= 0 and len(prefix) + reach > WIDTH:
-        raise NotRenderable("a line that the dumper breaks")
-    lines.append(prefix + text)
+def _append(lines: list[str], prefix: str, inline: str | _Flow, flow_indent: int) -> None:
+    """Add `prefix` and the flow text as libyaml writes them: it compares its column with the
+    width before each member of a flow collection, and breaks the line there (continuing at
+    `flow_indent`) when the column is beyond it; it also compares at each space of a scalar,
+    where a break is left to the dumper (NotRenderable)."""
+    if isinstance(inline, str):
+        last_space = inline.rfind(" ")
+        if last_space >= 0 and len(prefix) + last_space > WIDTH:
+            raise NotRenderable("a scalar that the dumper breaks")
+        lines.append(prefix + inline)
+        return
+    line = prefix + inline.brackets[0]
+    for index, (member, last_space) in enumerate(inline.members):
+        if index:
+            line += ","
+        if len(line) > WIDTH:
+            lines.append(line)
+            line = " " * flow_indent
+        elif index:
+            line += " "
+        if last_space >= 0 and len(line) + last_space > WIDTH:
+            raise NotRenderable("a scalar that the dumper breaks")
+        line += member
+    lines.append(line + inline.brackets[1])
 
 
 def _rendered(lines: list[str]) -> bytes:
