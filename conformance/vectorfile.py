@@ -1,6 +1,6 @@
 """The vector file format: cases, files, the manifest, and loading a vector set.
 
-Specified in `spec/vectors.md` (VEC-1 to VEC-13). A vector set is a directory of
+Specified in `spec/vectors.md` (VEC-1 to VEC-17). A vector set is a directory of
 `<preset>/<area>/<handler>.yaml` files, each with its compiled JSON form beside it, and a
 `manifest.yaml` that lists each file's SHA-256, the forkspec version that generated the set,
 and a root hash over all of it. Loading checks everything and reports the first problem as a
@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 from forkspec import __version__, schemas
-from forkspec.conformance import vectorfs
+from forkspec.conformance import canonical_yaml, vectorfs
 from forkspec.conformance.vectorfs import VectorSetError, list_set_files, read_set_file
 from forkspec.errors import ErrorCode
 from forkspec.handlers import HANDLERS, handler_schema_path
@@ -337,15 +337,51 @@ def _read_checked(root: Path, path: str, digest: str) -> bytes:
     return data
 
 
+def _canonical_document(data: bytes, compiled: bytes) -> Any | None:
+    """The document of a vector file whose YAML is the canonical rendering (VEC-3) of its compiled
+    form, which is canonical JSON (VEC-13); None for any other file.
+
+    Bytes equal to the generator's rendering of a document are that document, so such a file
+    needs no YAML parsing: its document is the compiled form's, and VEC-9 step 9 holds. The
+    comparison goes case by case against both files, so nothing is built but the JSON document.
+
+    Implements: VEC-17.
+    """
+    try:
+        document = json.loads(compiled)
+        if not isinstance(document, dict):
+            return None
+        position = 0
+        for chunk in canonical_yaml.rendered_chunks(document, dump_yaml):
+            if not data.startswith(chunk, position):
+                return None
+            position += len(chunk)
+        if position != len(data) or dump_json(document) != compiled:
+            return None
+    except (ValueError, RecursionError, canonical_yaml.NotRenderable):
+        return None
+    return document
+
+
+def _file_document(root: Path, path: str, digest: str, compiled_digest: str) -> tuple[Any, bytes | None]:
+    """A vector file's document after the checks of VEC-9 step 7 up to its schema, and the compiled
+    form still to compare with it (None when the document was read from the compiled form)."""
+    data = _read_checked(root, path, digest)
+    compiled = _read_checked(root, compiled_path(path), compiled_digest)
+    document = _canonical_document(data, compiled)
+    if document is not None:
+        return document, None
+    return parse_yaml(data, path), compiled
+
+
 def _verified_cases(root: Path, manifest: _Manifest) -> list[Case]:
-    """Every case, with the checks of VEC-9 steps 7 to 9 applied to the YAML."""
+    """Every case, with the checks of VEC-9 steps 7 to 9 applied to each file's document."""
     checker = _CaseChecker()
     cases: list[Case] = []
     seen: set[str] = set()
     for path, (digest, count, compiled_digest) in sorted(manifest.files.items()):
-        data = _read_checked(root, path, digest)
-        compiled = _read_checked(root, compiled_path(path), compiled_digest)
-        document = _checked(parse_yaml(data, path), "vector-file.json", path)
+        document, compiled = _file_document(root, path, digest, compiled_digest)
+        _checked(document, "vector-file.json", path)
         if len(document["cases"]) != count:
             raise VectorSetError(
                 f"{path}: the manifest counts {count} cases, the file has {len(document['cases'])}"
@@ -356,6 +392,8 @@ def _verified_cases(root: Path, manifest: _Manifest) -> list[Case]:
                 raise VectorSetError(f"{path}: case id {case.id} appears twice")
             seen.add(case.id)
             cases.append(case)
+        if compiled is None:
+            continue
         try:
             canonical = dump_json(document)
         except (TypeError, ValueError) as error:
@@ -410,7 +448,7 @@ def _verifier_identity() -> str:
     """A digest of everything a verification depends on besides the set: this loader's code,
     the schemas, the handlers, the presets and the error codes (VEC-13)."""
     digest = hashlib.sha256(f"{__version__}\n".encode())
-    for module in (__file__, vectorfs.__file__, schemas.__file__):
+    for module in (__file__, canonical_yaml.__file__, vectorfs.__file__, schemas.__file__):
         digest.update(Path(module).read_bytes())
     for schema in _traverse(files("forkspec.spec") / "schemas"):
         digest.update(f"{schema.name}\n".encode() + schema.read_bytes())
@@ -465,7 +503,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load_vector_set(root: Path, *, use_cache: bool = True) -> VectorSet:
-    """Load and check every case under `root` against the manifest and the schemas (VEC-1 to VEC-13).
+    """Load and check every case under `root` against the manifest and the schemas (VEC-1 to VEC-17).
 
     A set whose manifest a previous load by this same code verified (recorded in
     `verified_cache_dir()`) is read from its compiled JSON form after every file's SHA-256 is

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from forkspec.errors import ErrorCode, check_range, ensure, reject
+from forkspec.errors import ErrorCode, check_range, ensure, range_detail, reject
 from forkspec.kernels import meets_threshold
 from forkspec.presets import Preset
 from forkspec.versioning import UINT64_MAX, Bump, Version, version_bump
@@ -120,20 +120,14 @@ def upgrade_policy(kind: UpgradeKind, preset: Preset) -> UpgradePolicy:
 def tally_support(kind: UpgradeKind, validators: Sequence[Validator], preset: Preset) -> SupportTally:
     """Stake-weighted support for an upgrade of `kind`. Implements: CLS-6, CLS-7."""
     seen: set[str] = set()
+    # The details are built only for a validator that is rejected: the loop runs once per validator.
     for validator in validators:
-        ensure(
-            validator.id not in seen,
-            ErrorCode.DUPLICATE_VALIDATOR,
-            f"validator {validator.id!r} appears twice",
-        )
+        if validator.id in seen:
+            reject(ErrorCode.DUPLICATE_VALIDATOR, f"validator {validator.id!r} appears twice")
         seen.add(validator.id)
-        check_range(
-            validator.stake,
-            0,
-            UINT64_MAX,
-            ErrorCode.STAKE_OUT_OF_RANGE,
-            f"stake of validator {validator.id!r}",
-        )
+        if not 0 <= validator.stake <= UINT64_MAX:
+            name = f"stake of validator {validator.id!r}"
+            reject(ErrorCode.STAKE_OUT_OF_RANGE, range_detail(name, validator.stake, 0, UINT64_MAX))
     total = sum(validator.stake for validator in validators)
     ensure(total > 0, ErrorCode.NO_STAKE, "the validator set holds no stake")
     supporting = sum(validator.stake for validator in validators if validator.supports)

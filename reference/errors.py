@@ -99,10 +99,15 @@ def reject(code: ErrorCode, detail: str) -> NoReturn:
     raise SpecError(code, detail)
 
 
+def range_detail(name: str, value: int, low: int, high: int) -> str:
+    """The detail of a value outside `low..high` (GEN-3)."""
+    return f"{name} {integer_text(value)} is outside {low}..{integer_text(high)}"
+
+
 def check_range(value: int, low: int, high: int, code: ErrorCode, name: str) -> None:
     """Reject with `code` unless `low <= value <= high`; the detail is built only on rejection."""
     if not low <= value <= high:
-        reject(code, f"{name} {integer_text(value)} is outside {low}..{integer_text(high)}")
+        reject(code, range_detail(name, value, low, high))
 
 
 def ensure(condition: bool, code: ErrorCode, detail: str) -> None:

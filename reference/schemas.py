@@ -68,6 +68,9 @@ class _StrictGenerator(CodeGeneratorDraft07):
     - an `allOf` of such `if`/`then` pairs on one property with distinct string constants (the
       events of a lifecycle) looks the value's tag up once and checks only the branch it names,
       which is the only one whose `if` can hold for an object;
+    - a `oneOf` whose members only require properties (a case holds an `output` or an
+      `error`) counts the members that hold by plain conditions instead of trying each out and
+      catching the exception of those that fail;
     - a `$ref` is checked in place, not by a call of the referenced schema's function with the
       item's location formatted into a name on every item: the location is formatted only when
       a violation is raised. A `$ref` inside the schema it refers to stays a call.
@@ -113,6 +116,29 @@ class _StrictGenerator(CodeGeneratorDraft07):
                     self._block(then)
                 keyword = "elif"
 
+    def generate_one_of(self) -> None:
+        """A `oneOf` of `required`-only members counted by conditions; any other as the compiler tries it."""
+        members = cast("dict[str, Any]", self._definition)["oneOf"]
+        if not all(_required_only(member) for member in members):
+            super().generate_one_of()  # type: ignore[no-untyped-call]
+            return
+        self._any_or_one_of_count += 1
+        count = self._any_or_one_of_count
+        # Not an object: `required` ignores it, so every member holds.
+        holds = " + ".join(
+            f"all(name in {self._variable} for name in {member['required']!r})" for member in members
+        )
+        self.l(
+            "{variable}_one_of_count{count} = ({holds}) if isinstance({variable}, dict) else {members}",
+            count=count,
+            holds=holds,
+            members=len(members),
+        )
+        with self.l("if {variable}_one_of_count{count} != 1:", count=count):
+            found = '" (" + str({variable}_one_of_count{}) + " matches found)"'
+            message = "{name} must be valid exactly by one definition"
+            self.exc(message, count, append_to_msg=found, rule="oneOf")  # type: ignore[no-untyped-call]
+
     def generate_if_then_else(self) -> None:
         """An `if` of the tag form as a plain condition; any other `if` as the compiler tries it."""
         definition = cast("dict[str, Any]", self._definition)
@@ -155,6 +181,16 @@ def _tag(schema: object) -> tuple[str, object] | None:
     if not isinstance(tag, str) or not isinstance(constraint, dict) or set(constraint) != {"const"}:
         return None
     return tag, constraint["const"]
+
+
+def _required_only(schema: object) -> bool:
+    """Whether `schema` is `{"required": [names]}` and nothing else."""
+    return (
+        isinstance(schema, dict)
+        and set(schema) == {"required"}
+        and isinstance(schema["required"], list)
+        and all(isinstance(name, str) for name in schema["required"])
+    )
 
 
 def _tagged_branch(schema: object) -> tuple[str, str, object] | None:

@@ -121,6 +121,25 @@ def test_a_missing_property_is_named() -> None:
     )
 
 
+@pytest.mark.parametrize(("answers", "matches"), [((), 0), (("output", "error"), 2)])
+def test_a_case_holds_exactly_one_of_output_and_error(answers: tuple[str, ...], matches: int) -> None:
+    case: dict[str, Any] = {
+        "id": "mainnet/version_compare/x",
+        "handler": "version_compare",
+        "preset": "mainnet",
+        "requirements": ["VER-7"],
+        "description": "d",
+        "features": [],
+        "input": {},
+        **{answer: {"output": {}, "error": "INVALID_INPUT"}[answer] for answer in answers},
+    }
+    document = {"format": "forkspec-vectors/1", "cases": [case]}
+    assert first_violation(validator("vector-file.json"), document) == (
+        f"cases/0: must be valid exactly by one definition ({matches} matches found)"
+    )
+    assert not oracle_accepts("vector-file.json", None, document)
+
+
 def test_pattern_dollar_matches_only_at_the_end() -> None:
     error_reply = validator("adapter-protocol.json", "error")
     assert first_violation(error_reply, {"type": "error", "id": 1, "code": "INVALID_INPUT"}) is None

@@ -1,8 +1,9 @@
 """Benchmark of loading a vector set (spec/vectors.md, VEC-13).
 
-Prints milliseconds per case for a cold load (no record of the set: every file parsed as YAML
-and every case checked against its schemas, then recorded) and a warm load (a recorded set:
-every SHA-256 checked, the cases read from the compiled JSON form), for the shipped set and
+Prints milliseconds per case for a cold load (no record of the set: every file shown equal to
+its compiled JSON form, by rendering (VEC-17) or else by parsing the YAML, and every case checked
+against its schemas, then recorded) and a warm load (a recorded set: every SHA-256 checked, the
+cases read from the compiled JSON form), for the shipped set and
 for synthetic sets of 1,000, 10,000 and 100,000 cases. A synthetic set repeats the shipped
 cases under new ids and is written by the real renderer and writer, so it is a valid set.
 Run: `python -m forkspec.tools.bench_vectors [--sizes N ...] [--warm-repeats N]`.
