@@ -430,8 +430,3 @@ def lifecycle_steps(proposal: Proposal, events: Iterable[Event], preset: Preset)
         except SpecError as rejection:
             error = rejection.code
         yield Step(proposal.state, error)
-
-
-def run_lifecycle(proposal: Proposal, events: Iterable[Event], preset: Preset) -> list[Step]:
-    """Apply `events` in order, recording the state after each. Implements: HFC-3, HFC-13."""
-    return list(lifecycle_steps(proposal, events, preset))

@@ -16,7 +16,6 @@ from forkspec.coordination import (
     Step,
     lifecycle_steps,
     propose,
-    run_lifecycle,
 )
 from forkspec.errors import ErrorCode, SpecError
 from forkspec.handlers import event_from_json, handler_schema_path, run_handler
@@ -174,7 +173,7 @@ def run(
     auditors: tuple[str, ...] = ("a",),
     proposed_at: int = T0,
 ) -> list[Step]:
-    return run_lifecycle(propose(kind, proposed_at, True, auditors), events, preset)
+    return list(lifecycle_steps(propose(kind, proposed_at, True, auditors), events, preset))
 
 
 def last_step(events: list[Event], preset: Preset, **kwargs: Any) -> tuple[ProposalState, ErrorCode | None]:
@@ -1147,9 +1146,9 @@ def test_lifecycle_steps_decide_each_event_when_its_step_is_asked_for(preset: Pr
     assert read == [T0, T0 + 1, T0 + 2]
 
 
-def test_run_lifecycle_is_every_step_in_order(preset: Preset) -> None:
+def test_the_steps_of_a_list_and_of_an_iterator_of_events_are_every_step_in_order(preset: Preset) -> None:
     events = [audit(T0, "a"), audit(T0 + 1, "b"), withdraw(T0 + 2), audit(T0 + 3, "c")]
-    steps = run_lifecycle(propose(UpgradeKind.SOFT_FORK, T0, True, ("a",)), events, preset)
+    steps = list(lifecycle_steps(propose(UpgradeKind.SOFT_FORK, T0, True, ("a",)), events, preset))
     streamed = lifecycle_steps(propose(UpgradeKind.SOFT_FORK, T0, True, ("a",)), iter(events), preset)
     assert (
         steps
