@@ -30,6 +30,7 @@ from forkspec import activation
 from forkspec.activation import DeploymentState, HeightSignaling, SignalingRules, TimeSignaling
 from forkspec.logic import if_then_else
 from forkspec.symbolic import EnumerationSort
+from forkspec.tools.cases.activation import BIT, time_deployment
 from forkspec.tools.proofs import (
     Assumption,
     Goal,
@@ -53,7 +54,6 @@ S = DeploymentState
 STATE_SORT = EnumerationSort(DeploymentState)
 SIGNALING_VERSION = 0x20000002  # top bits 001 and bit 1: signals for the deployments below
 SILENT_VERSION = 0x20000000
-BIT = 1
 START_TIME, TIMEOUT = 1_000, 5_000
 PRESETS = ("minimal",)
 ENCODING = (
@@ -256,16 +256,7 @@ def _deployment_json(method: str, values: Mapping[str, Any], **overrides: Any) -
             "lock_in_on_timeout": False,
         }
     else:
-        deployment = {
-            "method": method,
-            "bit": BIT,
-            "period": period,
-            "threshold": threshold,
-            "start_time": START_TIME,
-            "timeout": TIMEOUT,
-        }
-        if method == "speedy_trial":
-            deployment["min_activation_height"] = 0
+        deployment = time_deployment(method, period, threshold, start_time=START_TIME, timeout=TIMEOUT)
     deployment.update(overrides)
     return deployment
 
