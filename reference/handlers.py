@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forkspec import activation, classification, coordination, flags, schedule, versioning
+from forkspec import activation, classification, coordination, flags, forkid, schedule, versioning
 from forkspec.errors import ErrorCode, SpecError
 from forkspec.presets import Preset, load_preset
 from forkspec.schemas import first_violation, validator
@@ -236,6 +236,25 @@ def _upgrade_schedule(data: JsonObject, preset: Preset) -> JsonObject:
     }
 
 
+def forks_from_json(data: JsonObject) -> forkid.Forks:
+    """A node's fork configuration (spec/forkid.md, FID-1); the schema admits 64 hex digits only."""
+    return forkid.Forks(
+        bytes.fromhex(data["genesis_hash"]), data["genesis_time"], data["block_forks"], data["time_forks"]
+    )
+
+
+def _fork_id(data: JsonObject, _preset: Preset) -> JsonObject:
+    head = forkid.Head(data["head"]["height"], data["head"]["time"])
+    announced = forkid.fork_id(forks_from_json(data), head)
+    return {"hash": f"{announced.hash:08x}", "next": announced.next}
+
+
+def _fork_id_check(data: JsonObject, _preset: Preset) -> JsonObject:
+    head = forkid.Head(data["head"]["height"], data["head"]["time"])
+    remote = forkid.ForkId(int(data["remote"]["hash"], 16), data["remote"]["next"])
+    return {"rule": forkid.check_fork_id(forks_from_json(data), head, remote).value}
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -259,6 +278,8 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("deployment_validity", "activation", False, _deployment_validity),
         Handler("proposal_lifecycle", "coordination", True, _proposal_lifecycle),
         Handler("upgrade_schedule", "schedule", True, _upgrade_schedule),
+        Handler("fork_id", "forkid", False, _fork_id),
+        Handler("fork_id_check", "forkid", False, _fork_id_check),
     )
 }
 

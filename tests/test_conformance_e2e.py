@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from forkspec.activation import DeploymentState, DeploymentTracker, TimeSignaling
 from forkspec.conformance.vectorfile import Case
-from forkspec.handlers import chain_from_json, deployment_from_json
-from forkspec.versioning import parse_version
+from forkspec.errors import SpecError
+from forkspec.forkid import TIMESTAMP_THRESHOLD
+from forkspec.handlers import chain_from_json, deployment_from_json, run_handler
+from forkspec.versioning import UINT64_MAX, parse_version
 
 from tests.support import fake_adapter, run_forkspec
 
@@ -30,6 +32,23 @@ def exercises_prerelease_order(case: Case) -> bool:
     return (
         same_core and bool(left.prerelease) and bool(right.prerelease) and left.prerelease != right.prerelease
     )
+
+
+def exercises_rule_1a(case: Case) -> bool:
+    """Whether a fork_id_check case's remote is at the local node's stage and announces a next fork
+    that the local head has reached, by height or, above the threshold, by time (FID-7)."""
+    if case.handler != "fork_id_check" or case.preset != "mainnet":
+        return False
+    local = {key: value for key, value in case.input.items() if key != "remote"}
+    try:
+        announced = run_handler("fork_id", "mainnet", local)
+        remote_hash, remote_next = case.input["remote"]["hash"], case.input["remote"]["next"]
+    except (SpecError, KeyError, TypeError):
+        return False
+    if remote_hash != announced["hash"] or type(remote_next) is not int or not 0 < remote_next <= UINT64_MAX:
+        return False
+    height, time = local["head"]["height"], local["head"]["time"]
+    return height >= remote_next or (remote_next > TIMESTAMP_THRESHOLD and time >= remote_next)
 
 
 def exercises_speedy_trial_lock_in_precedence(case: Case) -> bool:
@@ -87,6 +106,19 @@ def test_speedy_trial_with_timeout_first_fails_exactly_the_cases_of_that_rule(
     run = run_forkspec("conform", "--adapter", fake_adapter("speedy-timeout-first"), tmp_path=tmp_path)
     expected_failures = {case.id for case in shipped_cases if exercises_speedy_trial_lock_in_precedence(case)}
     assert expected_failures
+    assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
+    assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
+        "PASS"
+    }
+    assert run.exit_code == 1
+
+
+def test_skipping_rule_1a_fails_exactly_the_cases_of_that_rule(
+    tmp_path: Path, shipped_cases: list[Case]
+) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("skip-rule-1a"), tmp_path=tmp_path)
+    expected_failures = {case.id for case in shipped_cases if exercises_rule_1a(case)}
+    assert len(expected_failures) >= 5
     assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
     assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
         "PASS"

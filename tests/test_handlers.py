@@ -13,6 +13,7 @@ import pytest
 import yaml
 from forkspec import HANDLERS, ErrorCode, SpecError, run_handler
 from forkspec.flags import FLAG_REGISTRY
+from forkspec.forkid import TIMESTAMP_THRESHOLD
 from forkspec.handlers import handler_schema_path
 from forkspec.presets import BASIS_POINTS, Preset, load_preset, preset_names
 from forkspec.schemas import first_violation, validator
@@ -25,6 +26,12 @@ PRESET_NAMES = [path.stem for path in PRESET_FILES]
 CROSS_SHARD, AGGREGATED, ZK, ENCRYPTED = (flag.name for flag in FLAG_REGISTRY)
 
 # One valid call per handler, with its output under the mainnet preset.
+MAINNET_FORKS = {
+    "genesis_hash": "d4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3",
+    "genesis_time": 0,
+    "block_forks": [1150000, 1920000, 2463000, 2675000, 2675000, 4370000, 7280000, 7280000],
+    "time_forks": [],
+}
 VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "version_parse": (
         {"version": "1.2.3-rc.1+build.5"},
@@ -120,6 +127,19 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {"active": ["x"], "protocol_version": "2.0.0", "flags": [CROSS_SHARD], "mask": 1},
     ),
+    # EIP-2124's mainnet at Byzantium's first block.
+    "fork_id": (
+        {**MAINNET_FORKS, "head": {"height": 4370000, "time": 0}},
+        {"hash": "a00bc324", "next": 7280000},
+    ),
+    "fork_id_check": (
+        {
+            **MAINNET_FORKS,
+            "head": {"height": 7987396, "time": 0},
+            "remote": {"hash": "a00bc324", "next": 7280000},
+        },
+        {"rule": "2"},
+    ),
 }
 OPTIONAL_FIELDS = {"upgrade_check": {"released_at", "activates_at"}}
 
@@ -151,7 +171,15 @@ def test_every_handler_has_a_valid_call_here() -> None:
 def test_handler_metadata(name: str) -> None:
     handler = HANDLERS[name]
     assert handler.name == name
-    assert handler.area in {"versioning", "classification", "flags", "activation", "coordination", "schedule"}
+    assert handler.area in {
+        "versioning",
+        "classification",
+        "flags",
+        "activation",
+        "coordination",
+        "schedule",
+        "forkid",
+    }
     assert handler.reads_preset == (handler.area in {"classification", "coordination", "schedule"})
     for definition in ("input", "output"):
         validator(handler_schema_path(name), definition)
@@ -690,6 +718,20 @@ events = st.one_of(
 flag_names = st.one_of(st.sampled_from([flag.name for flag in FLAG_REGISTRY]), st.text(max_size=5))
 
 
+# Fork points near the threshold on both sides, so that FID-3 both holds and fails.
+fork_points = st.one_of(small, st.integers(TIMESTAMP_THRESHOLD - 2, TIMESTAMP_THRESHOLD + 2))
+fork_hashes = st.sampled_from(["fc64ec04", "a00bc324", "668db0af", "00000000", "ffffffff"])
+fork_configurations = st.fixed_dictionaries(
+    {
+        "genesis_hash": st.sampled_from(
+            ["d4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3", "00" * 32]
+        ),
+        "genesis_time": small,
+        "block_forks": st.lists(fork_points, max_size=4),
+        "time_forks": st.lists(fork_points, max_size=4),
+        "head": st.fixed_dictionaries({"height": fork_points, "time": fork_points}),
+    }
+)
 WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "version_parse": st.fixed_dictionaries({"version": versionish}),
     "version_compare": st.fixed_dictionaries({"left": versionish, "right": versionish}),
@@ -761,6 +803,12 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "time": small,
         }
     ),
+    "fork_id": fork_configurations,
+    "fork_id_check": st.builds(
+        lambda configuration, remote: {**configuration, "remote": remote},
+        fork_configurations,
+        st.fixed_dictionaries({"hash": fork_hashes, "next": integers}),
+    ),
 }
 
 
@@ -801,6 +849,7 @@ SCHEMA_DIRECTORY = Path(__file__).resolve().parents[1] / "spec" / "schemas"
     "schema_path",
     [
         "activation.json",
+        "forkid.json",
         *(f"handlers/{path.name}" for path in sorted((SCHEMA_DIRECTORY / "handlers").glob("*.json"))),
     ],
 )

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from forkspec import activation, versioning
+from forkspec import activation, forkid, versioning
 from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
 
 _correct_compare = versioning.compare_versions
@@ -39,6 +39,11 @@ def timeout_first_speedy_trial_step(
     if state == activation.DeploymentState.STARTED and median_time >= deployment.timeout:
         return activation.DeploymentState.FAILED
     return _correct_speedy_trial_step(state, median_time, count, period_start, deployment)
+
+
+def next_fork_never_passed(_remote_next: int, _head: forkid.Head) -> bool:
+    """EIP-2124 without rule 1a: a remote at the local stage is accepted whatever it announces next."""
+    return False
 
 
 def is_trigger(request: dict[str, Any]) -> bool:
@@ -68,6 +73,7 @@ def more_input_soon() -> bool:
 MODES = (
     "reversed-prerelease",
     "speedy-timeout-first",
+    "skip-rule-1a",
     "no-hello",
     "versioning-only",
     "announces-nothing",
@@ -94,6 +100,8 @@ def main(arguments: list[str]) -> int:
         versioning.compare_versions = reversed_prerelease_compare
     if mode == "speedy-timeout-first":
         activation.speedy_trial_step = timeout_first_speedy_trial_step
+    if mode == "skip-rule-1a":
+        forkid.next_fork_passed = next_fork_never_passed
     if mode == "no-hello":
         return 3
     held: list[dict[str, Any]] = []

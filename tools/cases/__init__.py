@@ -146,9 +146,17 @@ def generic_invalid_cases(
 
 def authored_case_specs() -> Iterator[CaseSpec]:
     """The case specifications written by case authors, per spec area, in the spec's order."""
-    from forkspec.tools.cases import activation, classification, coordination, flags, schedule, versioning
+    from forkspec.tools.cases import (
+        activation,
+        classification,
+        coordination,
+        flags,
+        forkid,
+        schedule,
+        versioning,
+    )
 
-    for area in (versioning, classification, flags, activation, coordination, schedule):
+    for area in (versioning, classification, flags, activation, coordination, schedule, forkid):
         yield from area.case_specs()
 
 
