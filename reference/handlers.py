@@ -13,7 +13,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forkspec import activation, classification, coordination, flags, forkid, schedule, versioning
+from forkspec import (
+    activation,
+    classification,
+    coordination,
+    flags,
+    forkid,
+    negotiation,
+    schedule,
+    versioning,
+)
 from forkspec.errors import ErrorCode, SpecError
 from forkspec.presets import Preset, load_preset
 from forkspec.schemas import first_violation, validator
@@ -255,6 +264,64 @@ def _fork_id_check(data: JsonObject, _preset: Preset) -> JsonObject:
     return {"rule": forkid.check_fork_id(forks_from_json(data), head, remote).value}
 
 
+def handshake_from_json(data: JsonObject) -> negotiation.Handshake:
+    """A handshake (spec/negotiation.md, NEG-1); the schema admits hex of the right lengths only."""
+    return negotiation.Handshake(
+        data["protocol_version"],
+        data["supported"],
+        data["required"],
+        data["chain_id"],
+        bytes.fromhex(data["genesis_hash"]),
+        forkid.ForkId(int(data["fork_id"]["hash"], 16), data["fork_id"]["next"]),
+        data["client_name"],
+        data["client_version"],
+    )
+
+
+def handshake_to_json(handshake: negotiation.Handshake) -> JsonObject:
+    return {
+        "protocol_version": handshake.protocol_version,
+        "supported": handshake.supported,
+        "required": handshake.required,
+        "chain_id": handshake.chain_id,
+        "genesis_hash": handshake.genesis_hash.hex(),
+        "fork_id": {"hash": f"{handshake.fork_id.hash:08x}", "next": handshake.fork_id.next},
+        "client_name": handshake.client_name,
+        "client_version": handshake.client_version,
+    }
+
+
+def _handshake_encode(data: JsonObject, _preset: Preset) -> JsonObject:
+    return {"bytes": negotiation.encode_handshake(handshake_from_json(data)).hex()}
+
+
+def _handshake_decode(data: JsonObject, _preset: Preset) -> JsonObject:
+    return handshake_to_json(negotiation.decode_handshake(bytes.fromhex(data["bytes"])))
+
+
+def node_from_json(data: JsonObject) -> negotiation.Node:
+    """One end of a negotiation (NEG-6)."""
+    return negotiation.Node(
+        data["protocol_version"],
+        data["supported"],
+        data["required"],
+        data["chain_id"],
+        forks_from_json(data),
+        forkid.Head(data["head"]["height"], data["head"]["time"]),
+        data["client_name"],
+        data["client_version"],
+    )
+
+
+def _negotiate(data: JsonObject, _preset: Preset) -> JsonObject:
+    result = negotiation.negotiate(node_from_json(data["a"]), node_from_json(data["b"]))
+    return {
+        "protocol_version": result.protocol_version,
+        "features": list(flags.flag_names(result.features)),
+        "mask": result.features,
+    }
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -280,6 +347,9 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("upgrade_schedule", "schedule", True, _upgrade_schedule),
         Handler("fork_id", "forkid", False, _fork_id),
         Handler("fork_id_check", "forkid", False, _fork_id_check),
+        Handler("handshake_encode", "negotiation", False, _handshake_encode),
+        Handler("handshake_decode", "negotiation", False, _handshake_decode),
+        Handler("negotiate", "negotiation", False, _negotiate),
     )
 }
 

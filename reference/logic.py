@@ -38,6 +38,11 @@ def both(left: bool, right: bool) -> bool:
     return right if left is True else False if left is False else symbolic.conjunction(left, right)
 
 
+def either(left: bool, right: bool) -> bool:
+    """Disjunction of two conditions."""
+    return True if left is True else right if left is False else symbolic.disjunction(left, right)
+
+
 def negation(condition: bool) -> bool:
     """The opposite of a condition."""
     return False if condition is True else True if condition is False else symbolic.inverse(condition)

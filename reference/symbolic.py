@@ -146,6 +146,12 @@ def conjunction(left: Any, right: Any) -> Any:
     return _z3().And(left, right)
 
 
+def disjunction(left: Any, right: Any) -> Any:
+    """The solver form of `either`."""
+    _require_term("either", left, right)
+    return _z3().Or(left, right)
+
+
 def inverse(condition: Any) -> Any:
     """The solver form of `negation`."""
     _require_term("negation", condition)

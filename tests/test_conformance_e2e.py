@@ -36,7 +36,10 @@ def exercises_prerelease_order(case: Case) -> bool:
 
 def exercises_rule_1a(case: Case) -> bool:
     """Whether a fork_id_check case's remote is at the local node's stage and announces a next fork
-    that the local head has reached, by height or, above the threshold, by time (FID-7)."""
+    that the local head has reached, by height or, above the threshold, by time (FID-7); or a
+    negotiation refused by that rule (NEG-7)."""
+    if case.handler == "negotiate":
+        return case.error == "FORK_ID_NEXT_PASSED"
     if case.handler != "fork_id_check" or case.preset != "mainnet":
         return False
     local = {key: value for key, value in case.input.items() if key != "remote"}
@@ -49,6 +52,15 @@ def exercises_rule_1a(case: Case) -> bool:
         return False
     height, time = local["head"]["height"], local["head"]["time"]
     return height >= remote_next or (remote_next > TIMESTAMP_THRESHOLD and time >= remote_next)
+
+
+def refused_only_for_the_second_nodes_requirements(case: Case) -> bool:
+    """Whether a negotiate case is refused for a missing required feature that only the second
+    node requires of the first (NEG-7)."""
+    if case.handler != "negotiate" or case.error != "REQUIRED_FEATURE_UNSUPPORTED":
+        return False
+    a, b = case.input["a"], case.input["b"]
+    return a["required"] & ~b["supported"] == 0
 
 
 def exercises_speedy_trial_lock_in_precedence(case: Case) -> bool:
@@ -106,6 +118,24 @@ def test_speedy_trial_with_timeout_first_fails_exactly_the_cases_of_that_rule(
     run = run_forkspec("conform", "--adapter", fake_adapter("speedy-timeout-first"), tmp_path=tmp_path)
     expected_failures = {case.id for case in shipped_cases if exercises_speedy_trial_lock_in_precedence(case)}
     assert expected_failures
+    assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
+    assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
+        "PASS"
+    }
+    assert run.exit_code == 1
+
+
+def test_a_one_sided_required_check_fails_exactly_one_order_of_its_cases(
+    tmp_path: Path, shipped_cases: list[Case]
+) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("one-sided-required"), tmp_path=tmp_path)
+    expected_failures = {
+        case.id for case in shipped_cases if refused_only_for_the_second_nodes_requirements(case)
+    }
+    assert len(expected_failures) >= 2
+    # Each such case is shipped in both orders, and only the order with the requirement second fails.
+    swapped = {case_id[:-2] + ("ba" if case_id.endswith("ab") else "ab") for case_id in expected_failures}
+    assert not swapped & expected_failures
     assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
     assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
         "PASS"

@@ -32,6 +32,37 @@ MAINNET_FORKS = {
     "block_forks": [1150000, 1920000, 2463000, 2675000, 2675000, 4370000, 7280000, 7280000],
     "time_forks": [],
 }
+HANDSHAKE = {
+    "protocol_version": "3.1.0",
+    "supported": 15,
+    "required": 1,
+    "chain_id": 1,
+    "genesis_hash": MAINNET_FORKS["genesis_hash"],
+    "fork_id": {"hash": "668db0af", "next": 0},
+    "client_name": "a",
+    "client_version": "1",
+}
+# NEG-3's table: version 1, "3.1.0", masks 15 and 1, chain 1, genesis, fork id, "a", "1".
+HANDSHAKE_BYTES = (
+    "01"
+    + "0005"
+    + "332e312e30"
+    + f"{15:016x}"
+    + f"{1:016x}"
+    + f"{1:016x}"
+    + MAINNET_FORKS["genesis_hash"]
+    + "668db0af"
+    + "00" * 8
+    + "0001"
+    + "61"
+    + "0001"
+    + "31"
+)
+NODE = {
+    **{key: value for key, value in HANDSHAKE.items() if key != "fork_id"},
+    **MAINNET_FORKS,
+    "head": {"height": 7987396, "time": 0},
+}
 VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "version_parse": (
         {"version": "1.2.3-rc.1+build.5"},
@@ -140,6 +171,16 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {"rule": "2"},
     ),
+    "handshake_encode": (HANDSHAKE, {"bytes": HANDSHAKE_BYTES}),
+    "handshake_decode": ({"bytes": HANDSHAKE_BYTES}, HANDSHAKE),
+    "negotiate": (
+        {"a": NODE, "b": {**NODE, "protocol_version": "3.0.9", "supported": 7}},
+        {
+            "protocol_version": "3.0.9",
+            "features": ["CROSS_SHARD_V2", "AGGREGATED_SIGNATURES", "ZK_RECURSION"],
+            "mask": 7,
+        },
+    ),
 }
 OPTIONAL_FIELDS = {"upgrade_check": {"released_at", "activates_at"}}
 
@@ -179,6 +220,7 @@ def test_handler_metadata(name: str) -> None:
         "coordination",
         "schedule",
         "forkid",
+        "negotiation",
     }
     assert handler.reads_preset == (handler.area in {"classification", "coordination", "schedule"})
     for definition in ("input", "output"):
@@ -732,6 +774,28 @@ fork_configurations = st.fixed_dictionaries(
         "head": st.fixed_dictionaries({"height": fork_points, "time": fork_points}),
     }
 )
+texts = st.one_of(st.sampled_from(["", "3.1.0", "0.4.1", "3.0.0-rc.1", "2.1.0+b"]), st.text(max_size=70))
+masks = st.one_of(st.integers(0, 15), integers)
+handshakes = st.fixed_dictionaries(
+    {
+        "protocol_version": texts,
+        "supported": masks,
+        "required": masks,
+        "chain_id": st.one_of(st.integers(0, 2), integers),
+        "genesis_hash": st.sampled_from([MAINNET_FORKS["genesis_hash"], "00" * 32]),
+        "fork_id": st.fixed_dictionaries({"hash": fork_hashes, "next": integers}),
+        "client_name": texts,
+        "client_version": texts,
+    }
+)
+nodes = st.builds(
+    lambda handshake, configuration: {
+        **{key: value for key, value in handshake.items() if key != "fork_id"},
+        **configuration,
+    },
+    handshakes,
+    fork_configurations,
+)
 WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "version_parse": st.fixed_dictionaries({"version": versionish}),
     "version_compare": st.fixed_dictionaries({"left": versionish, "right": versionish}),
@@ -803,6 +867,16 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             "time": small,
         }
     ),
+    "handshake_encode": handshakes,
+    "handshake_decode": st.one_of(
+        st.builds(lambda data: {"bytes": data.hex()}, st.binary(max_size=300)),
+        st.builds(
+            lambda data, cut: {"bytes": data[:cut]},
+            st.just(HANDSHAKE_BYTES),
+            st.integers(0, len(HANDSHAKE_BYTES) // 2).map(lambda count: 2 * count),
+        ),
+    ),
+    "negotiate": st.fixed_dictionaries({"a": nodes, "b": nodes}),
     "fork_id": fork_configurations,
     "fork_id_check": st.builds(
         lambda configuration, remote: {**configuration, "remote": remote},
@@ -850,6 +924,7 @@ SCHEMA_DIRECTORY = Path(__file__).resolve().parents[1] / "spec" / "schemas"
     [
         "activation.json",
         "forkid.json",
+        "negotiation.json",
         *(f"handlers/{path.name}" for path in sorted((SCHEMA_DIRECTORY / "handlers").glob("*.json"))),
     ],
 )

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from forkspec import activation, forkid, versioning
+from forkspec import activation, forkid, negotiation, versioning
 from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
 
 _correct_compare = versioning.compare_versions
@@ -46,6 +46,16 @@ def next_fork_never_passed(_remote_next: int, _head: forkid.Head) -> bool:
     return False
 
 
+_correct_negotiation_verdict = negotiation.negotiation_verdict
+
+
+def one_sided_negotiation_verdict(*arguments: Any) -> negotiation.NegotiationVerdict:
+    """The negotiation verdict with the required features checked in one direction only: the
+    second node's requirements are ignored, so the verdict depends on the order of the nodes."""
+    *before, _required_b, supported_b = arguments
+    return _correct_negotiation_verdict(*before, 0, supported_b)
+
+
 def is_trigger(request: dict[str, Any]) -> bool:
     """The requests the faulty modes misbehave on: every flags_subset case."""
     return bool(request["handler"] == "flags_subset")
@@ -74,6 +84,7 @@ MODES = (
     "reversed-prerelease",
     "speedy-timeout-first",
     "skip-rule-1a",
+    "one-sided-required",
     "no-hello",
     "versioning-only",
     "announces-nothing",
@@ -102,6 +113,8 @@ def main(arguments: list[str]) -> int:
         activation.speedy_trial_step = timeout_first_speedy_trial_step
     if mode == "skip-rule-1a":
         forkid.next_fork_passed = next_fork_never_passed
+    if mode == "one-sided-required":
+        negotiation.negotiation_verdict = one_sided_negotiation_verdict
     if mode == "no-hello":
         return 3
     held: list[dict[str, Any]] = []

@@ -125,7 +125,7 @@ def generic_invalid_cases(
         yield case(
             f"invalid-input-float-for-integer-{_slug(path)}",
             ("GEN-3", "GEN-7"),
-            f"1.0 where the integer {where} is expected (a number with a fraction part is never an integer)",
+            f"1.0 where the integer {where} is expected (a fraction is never an integer)",
             _replaced(valid_input, path, 1.0),
         )
     yield case(
@@ -152,11 +152,12 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         coordination,
         flags,
         forkid,
+        negotiation,
         schedule,
         versioning,
     )
 
-    for area in (versioning, classification, flags, activation, coordination, schedule, forkid):
+    for area in (versioning, classification, flags, activation, coordination, schedule, forkid, negotiation):
         yield from area.case_specs()
 
 

@@ -106,7 +106,7 @@ def _creation_cases() -> Iterator[CaseSpec]:
             "fork_id",
             f"mainnet-{slug}",
             ("FID-2", "FID-4", "FID-5"),
-            f"mainnet with its time forks at height {height} and time {time}: block forks first (EIP-6122)",
+            f"mainnet by height, then by time (EIP-6122), at height {height}, time {time}",
             at_head(full, height, time),
         )
     for network, (genesis, blocks) in TESTNETS.items():
@@ -545,7 +545,7 @@ def _validation_cases() -> Iterator[CaseSpec]:
         "fork_id_check",
         "invalid-own-id-height-above-threshold",
         ("FID-3", "FID-7", "FID-11"),
-        "a head height above the threshold reads a time FORK_NEXT as a height too: its own id is refused",
+        "a head height above the threshold: its own time FORK_NEXT read as a height",
         {
             **at_head(configuration(blocks=(), times=(3000000000,)), 3000000000, 2999999999),
             "remote": {"hash": "fc64ec04", "next": 3000000000},
