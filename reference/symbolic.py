@@ -199,3 +199,28 @@ class EnumerationSort:
     def value(self, evaluated: Any) -> Enum:
         """The member a constant of the sort stands for."""
         return decode(self.enum, evaluated)
+
+
+class BitVectorSort:
+    """Fixed-width bit-vectors as the sort of a proof's variables: flag masks (FLG-1), whose
+    `masked` is z3's own `&`; a value in a model is decoded to its unsigned integer."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+
+    @property
+    def name(self) -> str:
+        """The sort's name as SMT-LIB writes it."""
+        return f"(_ BitVec {self.width})"
+
+    def symbol(self, name: str) -> Any:
+        """A fresh variable of the sort."""
+        return _z3().BitVec(name, self.width)
+
+    def expression(self, symbol: Any) -> Any:
+        """The z3 expression of a variable of the sort: the variable itself."""
+        return symbol
+
+    def value(self, evaluated: Any) -> int:
+        """The unsigned integer a constant of the sort stands for."""
+        return int(evaluated.as_long())

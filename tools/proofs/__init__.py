@@ -53,6 +53,7 @@ AREAS = (
     "forkspec.tools.proofs.activation_safety",
     "forkspec.tools.proofs.signaling",
     "forkspec.tools.proofs.coordination",
+    "forkspec.tools.proofs.negotiation",
 )
 
 
@@ -157,7 +158,8 @@ class Mutant:
     the mutant; `smallest` names an integer variable whose value the prover minimises, so the
     report shows the smallest counterexample and proves that none is smaller. `regression`
     turns the counterexample's values (ints, bools, and the values of symbolic sorts) into a
-    vector case.
+    vector case; `refused` says that the reference refuses that case, whose slug then starts
+    with `invalid-` as every case expecting an error does (VEC-16).
     """
 
     name: str
@@ -168,6 +170,7 @@ class Mutant:
     goal: Goal | None = None
     bounds: Predicate | None = None
     smallest: str | None = None
+    refused: bool = False
 
 
 @dataclass(frozen=True)

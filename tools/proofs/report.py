@@ -35,7 +35,7 @@ REPORT_FORMAT = 1
 
 def regression_slug(obligation: Obligation, mutant: Mutant) -> str:
     """The slug of the vector case a mutant's counterexample became."""
-    return f"{obligation.id.lower()}-{mutant.name}"
+    return f"{'invalid-' if mutant.refused else ''}{obligation.id.lower()}-{mutant.name}"
 
 
 def regression_specs(results: Iterable[ObligationResult]) -> list[CaseSpec]:

@@ -1,0 +1,11 @@
+; forkspec proof obligation PRF-62: proof: assumptions and not (negotiated_features(a, b) == negotiated_features(b, a))
+; expected answer: unsat
+(set-logic QF_DTBVLIA)
+(declare-fun in_force_a () (_ BitVec 64))
+(declare-fun in_force_b () (_ BitVec 64))
+(declare-fun supported_a () (_ BitVec 64))
+(declare-fun supported_b () (_ BitVec 64))
+; negated goal: not (negotiated_features(a, b) == negotiated_features(b, a))
+(assert (not (= (bvand supported_a supported_b in_force_a in_force_b)
+        (bvand supported_b supported_a in_force_b in_force_a))))
+(check-sat)
