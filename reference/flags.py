@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from forkspec.errors import ErrorCode, check_range, ensure
 from forkspec.kernels import is_subset
@@ -75,6 +76,8 @@ def encode_flags(names: Iterable[str]) -> int:
     return mask
 
 
+# A node meets few distinct versions: each one's flags are computed once, in a bounded cache.
+@lru_cache(maxsize=1024)
 def flags_in_force(protocol_version: Version) -> int:
     """The mask of the flags in force at `protocol_version`. Implements: FLG-4."""
     return sum(

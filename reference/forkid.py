@@ -159,15 +159,36 @@ def next_fork_passed(remote_next: int, head: Head) -> bool:
     )
 
 
+class LocalChain(NamedTuple):
+    """A node's fork points, their checksums and its head, computed once to judge many remotes."""
+
+    points: list[ForkPoint]
+    sums: list[int]
+    reached: int
+    head: Head
+
+
+def local_chain(forks: Forks, head: Head) -> LocalChain:
+    """The validated configuration at `head`, ready to judge remote identifiers (FID-6)."""
+    validate_forks(forks)
+    validate_head(head)
+    points = fork_points(forks)
+    return LocalChain(points, checksums(forks.genesis_hash, points), _first_unpassed(points, head), head)
+
+
 def check_fork_id(forks: Forks, head: Head, remote: ForkId) -> AcceptingRule:
     """The rule that accepts `remote` for a node with `forks` at `head`, or a rejection with its
     code. Implements: FID-6, FID-7, FID-8, FID-9, FID-10, FID-11."""
-    validate_forks(forks)
-    validate_head(head)
+    local = local_chain(forks, head)
     check_range(remote.next, 0, UINT64_MAX, ErrorCode.FORK_NEXT_OUT_OF_RANGE, "remote.next")
-    points = fork_points(forks)
-    sums = checksums(forks.genesis_hash, points)
-    reached = _first_unpassed(points, head)
+    return judge_fork_id(local, remote)
+
+
+def judge_fork_id(local: LocalChain, remote: ForkId) -> AcceptingRule:
+    """Rules 1a, 1b, 2, 3 and 4 for a remote identifier whose FORK_NEXT is in range.
+
+    Implements: FID-7, FID-8, FID-9, FID-10."""
+    points, sums, reached, head = local
     if sums[reached] == remote.hash:
         if next_fork_passed(remote.next, head):
             reject(

@@ -20,6 +20,7 @@ from forkspec import (
     flags,
     forkid,
     negotiation,
+    peers,
     schedule,
     versioning,
 )
@@ -322,6 +323,26 @@ def _negotiate(data: JsonObject, _preset: Preset) -> JsonObject:
     }
 
 
+def _peer_selection(data: JsonObject, _preset: Preset) -> JsonObject:
+    selection = peers.select_peers(
+        node_from_json(data["local"]),
+        [handshake_from_json(entry) for entry in data["candidates"]],
+        data["count"],
+    )
+    return {
+        "selected": [
+            {
+                "index": chosen.index,
+                "score": chosen.score,
+                "protocol_version": chosen.negotiation.protocol_version,
+                "features": list(flags.flag_names(chosen.negotiation.features)),
+            }
+            for chosen in selection.selected
+        ],
+        "refused": [{"index": refusal.index, "code": refusal.code.value} for refusal in selection.refused],
+    }
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -350,6 +371,7 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("handshake_encode", "negotiation", False, _handshake_encode),
         Handler("handshake_decode", "negotiation", False, _handshake_decode),
         Handler("negotiate", "negotiation", False, _negotiate),
+        Handler("peer_selection", "peers", False, _peer_selection),
     )
 }
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from forkspec import forkid
 from forkspec.errors import ErrorCode, SpecError, check_range, ensure, reject
@@ -25,9 +27,9 @@ TEXT_LIMIT = 64
 LENGTH_BYTES = 2
 
 
-@dataclass(frozen=True)
-class Handshake:
-    """What a node announces when it connects (NEG-1)."""
+class Handshake(NamedTuple):
+    """What a node announces when it connects (NEG-1): a named tuple, since a peer selection
+    reads one per candidate (PEER-5)."""
 
     protocol_version: str
     supported: int
@@ -40,29 +42,35 @@ class Handshake:
 
 
 def _check_text(text: str, name: str) -> None:
-    ensure(
-        len(text.encode("utf-8")) <= TEXT_LIMIT,
-        ErrorCode.HANDSHAKE_FIELD_TOO_LONG,
-        f"{name} has more than {TEXT_LIMIT} bytes",
-    )
+    if len(text.encode("utf-8")) > TEXT_LIMIT:
+        reject(ErrorCode.HANDSHAKE_FIELD_TOO_LONG, f"{name} has more than {TEXT_LIMIT} bytes")
 
 
 def check_handshake(handshake: Handshake) -> Version:
     """The protocol version of a well-formed handshake, or the rejection of NEG-2's first failing
     check. Implements: NEG-2."""
     _check_text(handshake.protocol_version, "protocol_version")
-    version = parse_version(handshake.protocol_version)
-    check_mask_at_version(handshake.supported, version)
-    check_mask_at_version(handshake.required, version)
-    ensure(
-        is_subset(handshake.required, handshake.supported),
-        ErrorCode.REQUIRED_NOT_SUPPORTED,
-        f"required flags {handshake.required:#x} are not all in the supported {handshake.supported:#x}",
-    )
+    version = _version_and_flags(handshake.protocol_version, handshake.supported, handshake.required)
     check_range(handshake.chain_id, 0, UINT64_MAX, ErrorCode.CHAIN_ID_OUT_OF_RANGE, "chain_id")
     check_range(handshake.fork_id.next, 0, UINT64_MAX, ErrorCode.FORK_NEXT_OUT_OF_RANGE, "fork_id.next")
     _check_text(handshake.client_name, "client_name")
     _check_text(handshake.client_version, "client_version")
+    return version
+
+
+# The handshakes a node meets share a few versions and masks: their checks run once per distinct
+# triple, in a bounded cache (a rejection is not cached, and raises again).
+@lru_cache(maxsize=4096)
+def _version_and_flags(protocol_version: str, supported: int, required: int) -> Version:
+    """NEG-2's checks of the version and the two masks, in order (FLG-5, FLG-6, FLG-10)."""
+    version = parse_version(protocol_version)
+    check_mask_at_version(supported, version)
+    check_mask_at_version(required, version)
+    ensure(
+        is_subset(required, supported),
+        ErrorCode.REQUIRED_NOT_SUPPORTED,
+        f"required flags {required:#x} are not all in the supported {supported:#x}",
+    )
     return version
 
 
@@ -224,9 +232,6 @@ def negotiation_verdict(
     """The verdict of NEG-7's checks in order, each made in both directions, so that swapping the
     nodes swaps the arguments pairwise and changes nothing. Implements: NEG-7, NEG-8, NEG-10."""
 
-    def fork_ids(refusal: ForkIdVerdict) -> bool:
-        return either(fork_id_seen_by_a == refusal, fork_id_seen_by_b == refusal)
-
     return if_then_else(
         chain_a != chain_b,
         NegotiationVerdict.CHAIN_ID_MISMATCH,
@@ -234,13 +239,22 @@ def negotiation_verdict(
             genesis_a != genesis_b,
             NegotiationVerdict.GENESIS_MISMATCH,
             if_then_else(
-                fork_ids(ForkIdVerdict.NEXT_PASSED),
+                either(
+                    fork_id_seen_by_a == ForkIdVerdict.NEXT_PASSED,
+                    fork_id_seen_by_b == ForkIdVerdict.NEXT_PASSED,
+                ),
                 NegotiationVerdict.FORK_ID_NEXT_PASSED,
                 if_then_else(
-                    fork_ids(ForkIdVerdict.REMOTE_STALE),
+                    either(
+                        fork_id_seen_by_a == ForkIdVerdict.REMOTE_STALE,
+                        fork_id_seen_by_b == ForkIdVerdict.REMOTE_STALE,
+                    ),
                     NegotiationVerdict.FORK_ID_REMOTE_STALE,
                     if_then_else(
-                        fork_ids(ForkIdVerdict.INCOMPATIBLE),
+                        either(
+                            fork_id_seen_by_a == ForkIdVerdict.INCOMPATIBLE,
+                            fork_id_seen_by_b == ForkIdVerdict.INCOMPATIBLE,
+                        ),
                         NegotiationVerdict.FORK_ID_INCOMPATIBLE,
                         if_then_else(
                             negation(versions_compatible(major_a, minor_a, major_b, minor_b)),
@@ -264,17 +278,18 @@ def negotiated_features(supported_a: int, supported_b: int, in_force_a: int, in_
     return masked(masked(supported_a, supported_b), masked(in_force_a, in_force_b))
 
 
-@dataclass(frozen=True)
-class Negotiation:
-    """An accepted negotiation: the negotiated version (its text) and features (NEG-9)."""
+class Negotiation(NamedTuple):
+    """An accepted negotiation: the negotiated version (its text) and features (NEG-9). A named
+    tuple, as a peer selection makes one per candidate (PEER-5)."""
 
     protocol_version: str
     features: int
 
 
-def _fork_id_seen_by(local: Node, remote: Handshake) -> ForkIdVerdict:
+def fork_id_seen_by(local: forkid.LocalChain, remote: Handshake) -> ForkIdVerdict:
+    """What a node makes of a well-formed remote handshake's fork identifier (FID-7 to FID-10)."""
     try:
-        forkid.check_fork_id(local.forks, local.head, remote.fork_id)
+        forkid.judge_fork_id(local, remote.fork_id)
     except SpecError as refusal:
         return ForkIdVerdict(refusal.code.value)
     return ForkIdVerdict.ACCEPTED
@@ -289,6 +304,7 @@ def _checked(end: Node) -> tuple[Handshake, Version] | SpecError:
         return rejection
 
 
+@lru_cache(maxsize=1024)
 def _without_build(version: Version) -> str:
     return str(dataclasses.replace(version, build=()))
 
@@ -305,13 +321,26 @@ def negotiate(a: Node, b: Node) -> Negotiation:
     (handshake_a, version_a), (handshake_b, version_b) = (
         check for check in checks if not isinstance(check, SpecError)
     )
+    return settle(
+        (handshake_a, version_a, fork_id_seen_by(forkid.local_chain(a.forks, a.head), handshake_b)),
+        (handshake_b, version_b, fork_id_seen_by(forkid.local_chain(b.forks, b.head), handshake_a)),
+    )
+
+
+End = tuple[Handshake, Version, ForkIdVerdict]
+
+
+def settle(a: End, b: End) -> Negotiation:
+    """The negotiation of two well-formed handshakes, each with its version and its node's verdict
+    on the other's fork identifier, or the refusal with its code (NEG-7, NEG-9)."""
+    (handshake_a, version_a, seen_by_a), (handshake_b, version_b, seen_by_b) = a, b
     verdict = negotiation_verdict(
         handshake_a.chain_id,
         handshake_b.chain_id,
         int.from_bytes(handshake_a.genesis_hash, "big"),
         int.from_bytes(handshake_b.genesis_hash, "big"),
-        _fork_id_seen_by(a, handshake_b),
-        _fork_id_seen_by(b, handshake_a),
+        seen_by_a,
+        seen_by_b,
         version_a.major,
         version_a.minor,
         version_b.major,

@@ -173,6 +173,25 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "handshake_encode": (HANDSHAKE, {"bytes": HANDSHAKE_BYTES}),
     "handshake_decode": ({"bytes": HANDSHAKE_BYTES}, HANDSHAKE),
+    "peer_selection": (
+        {"local": NODE, "candidates": [HANDSHAKE, {**HANDSHAKE, "chain_id": 2}], "count": 1},
+        {
+            "selected": [
+                {
+                    "index": 0,
+                    "score": (2**64 - 1) * 128 + 4,
+                    "protocol_version": "3.1.0",
+                    "features": [
+                        "CROSS_SHARD_V2",
+                        "AGGREGATED_SIGNATURES",
+                        "ZK_RECURSION",
+                        "ENCRYPTED_MEMPOOL",
+                    ],
+                }
+            ],
+            "refused": [{"index": 1, "code": "CHAIN_ID_MISMATCH"}],
+        },
+    ),
     "negotiate": (
         {"a": NODE, "b": {**NODE, "protocol_version": "3.0.9", "supported": 7}},
         {
@@ -221,6 +240,7 @@ def test_handler_metadata(name: str) -> None:
         "schedule",
         "forkid",
         "negotiation",
+        "peers",
     }
     assert handler.reads_preset == (handler.area in {"classification", "coordination", "schedule"})
     for definition in ("input", "output"):
@@ -877,6 +897,9 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         ),
     ),
     "negotiate": st.fixed_dictionaries({"a": nodes, "b": nodes}),
+    "peer_selection": st.fixed_dictionaries(
+        {"local": nodes, "candidates": st.lists(handshakes, max_size=4), "count": small}
+    ),
     "fork_id": fork_configurations,
     "fork_id_check": st.builds(
         lambda configuration, remote: {**configuration, "remote": remote},

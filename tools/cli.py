@@ -1,4 +1,4 @@
-"""The `forkspec` command: conform, smoke, list, adapter, vectors generate, vectors check, prove.
+"""The `forkspec` command: conform, smoke, list, matrix, adapter, vectors generate, vectors check, prove.
 
 Exit codes (CNF-4): 0 success; 1 a conformance run that does not show conformance, or vectors
 that do not match the generator, or proofs that fail or a stale proof report; 2 a usage or harness
@@ -48,6 +48,7 @@ class LazyGroup(click.Group):
     lazy={
         "conform": "forkspec.tools.conform:conform",
         "list": "forkspec.tools.conform:list_cases",
+        "matrix": "forkspec.tools.matrix:matrix",
         "smoke": "forkspec.tools.smoke:smoke",
         "mutate": "forkspec.tools.mutate:mutate",
         "prove": "forkspec.tools.prove:prove",

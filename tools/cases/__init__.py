@@ -153,11 +153,22 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         flags,
         forkid,
         negotiation,
+        peers,
         schedule,
         versioning,
     )
 
-    for area in (versioning, classification, flags, activation, coordination, schedule, forkid, negotiation):
+    for area in (
+        versioning,
+        classification,
+        flags,
+        activation,
+        coordination,
+        schedule,
+        forkid,
+        negotiation,
+        peers,
+    ):
         yield from area.case_specs()
 
 
