@@ -220,9 +220,9 @@ def _proposal_lifecycle(data: JsonObject, preset: Preset) -> JsonObject:
     }
 
 
-def _upgrade_schedule(data: JsonObject, preset: Preset) -> JsonObject:
-    base = versioning.parse_version(data["base_version"])
-    upgrades = [
+def upgrades_from_json(entries: list[JsonObject]) -> list[schedule.Upgrade]:
+    """A schedule's upgrades (spec/schedule.md, SCH-1)."""
+    return [
         schedule.Upgrade(
             name=entry["name"],
             kind=classification.parse_upgrade_kind(entry["kind"]),
@@ -234,8 +234,13 @@ def _upgrade_schedule(data: JsonObject, preset: Preset) -> JsonObject:
             ),
             flags=tuple(entry["flags"]),
         )
-        for entry in data["upgrades"]
+        for entry in entries
     ]
+
+
+def _upgrade_schedule(data: JsonObject, preset: Preset) -> JsonObject:
+    base = versioning.parse_version(data["base_version"])
+    upgrades = upgrades_from_json(data["upgrades"])
     chain = chain_from_json(data["chain"])
     result = schedule.in_force(base, upgrades, chain, data["height"], data["time"], preset)
     return {
@@ -343,6 +348,21 @@ def _peer_selection(data: JsonObject, _preset: Preset) -> JsonObject:
     }
 
 
+def _schedule_fork_id(data: JsonObject, preset: Preset) -> JsonObject:
+    base = versioning.parse_version(data["base_version"])
+    upgrades = upgrades_from_json(data["upgrades"])
+    head = forkid.Head(data["head"]["height"], data["head"]["time"])
+    announced, forks = schedule.schedule_fork_id(
+        base, upgrades, bytes.fromhex(data["genesis_hash"]), data["genesis_time"], head, preset
+    )
+    return {
+        "hash": f"{announced.hash:08x}",
+        "next": announced.next,
+        "block_forks": list(forks.block_forks),
+        "time_forks": list(forks.time_forks),
+    }
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -366,6 +386,7 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("deployment_validity", "activation", False, _deployment_validity),
         Handler("proposal_lifecycle", "coordination", True, _proposal_lifecycle),
         Handler("upgrade_schedule", "schedule", True, _upgrade_schedule),
+        Handler("schedule_fork_id", "schedule", True, _schedule_fork_id),
         Handler("fork_id", "forkid", False, _fork_id),
         Handler("fork_id_check", "forkid", False, _fork_id_check),
         Handler("handshake_encode", "negotiation", False, _handshake_encode),

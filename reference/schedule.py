@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from forkspec import forkid
 from forkspec.activation import (
     MAX_PERIODS,
     Chain,
     Deployment,
     DeploymentState,
+    FixedHeight,
     HeightSignaling,
     TimeSignaling,
     check_heights,
@@ -128,3 +130,37 @@ def in_force(
         protocol_version=active[-1].version if active else base,
         mask=encode_flags(sorted({flag for upgrade in active for flag in upgrade.flags})),
     )
+
+
+def fork_configuration(genesis_hash: bytes, genesis_time: int, upgrades: Sequence[Upgrade]) -> forkid.Forks:
+    """The fork points of a schedule: its fixed-height activations as block forks and its time
+    activations as time forks, each list in ascending order. Implements: SCH-8."""
+    return forkid.Forks(
+        genesis_hash,
+        genesis_time,
+        sorted(
+            upgrade.activation.activation_height
+            for upgrade in upgrades
+            if isinstance(upgrade.activation, FixedHeight)
+        ),
+        sorted(
+            upgrade.activation.activation_time
+            for upgrade in upgrades
+            if isinstance(upgrade.activation, AtTime)
+        ),
+    )
+
+
+def schedule_fork_id(
+    base: Version,
+    upgrades: Sequence[Upgrade],
+    genesis_hash: bytes,
+    genesis_time: int,
+    head: forkid.Head,
+    preset: Preset,
+) -> tuple[forkid.ForkId, forkid.Forks]:
+    """The fork identifier a node following the schedule announces at `head`, and the fork
+    configuration it follows from. Implements: SCH-8."""
+    check_schedule(base, upgrades, preset)
+    forks = fork_configuration(genesis_hash, genesis_time, upgrades)
+    return forkid.fork_id(forks, head), forks

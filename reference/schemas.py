@@ -47,7 +47,7 @@ ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "descri
 SCHEMA_KEYWORDS = frozenset({"additionalProperties", "items", "not", "if", "then", "else"})
 SCHEMA_LIST_KEYWORDS = frozenset({"allOf", "anyOf", "oneOf"})
 SCHEMA_MAP_KEYWORDS = frozenset({"properties", "$defs"})
-SHARED_SCHEMAS = ("activation.json", "forkid.json", "negotiation.json")
+SHARED_SCHEMAS = ("activation.json", "forkid.json", "negotiation.json", "schedule.json")
 # How much of a violating value a message shows.
 SHOWN_CHARACTERS = 60
 

@@ -173,6 +173,25 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "handshake_encode": (HANDSHAKE, {"bytes": HANDSHAKE_BYTES}),
     "handshake_decode": ({"bytes": HANDSHAKE_BYTES}, HANDSHAKE),
+    "schedule_fork_id": (
+        {
+            "genesis_hash": MAINNET_FORKS["genesis_hash"],
+            "genesis_time": 0,
+            "base_version": "1.0.0",
+            "upgrades": [
+                {
+                    "name": "x",
+                    "kind": "hard_fork",
+                    "version": "2.0.0",
+                    "activation": {"method": "height", "activation_height": 1150000},
+                    "flags": [],
+                }
+            ],
+            "head": {"height": 0, "time": 0},
+        },
+        # EIP-2124's mainnet before Homestead: the same genesis and first fork height.
+        {"hash": "fc64ec04", "next": 1150000, "block_forks": [1150000], "time_forks": []},
+    ),
     "peer_selection": (
         {"local": NODE, "candidates": [HANDSHAKE, {**HANDSHAKE, "chain_id": 2}], "count": 1},
         {
@@ -900,6 +919,31 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "peer_selection": st.fixed_dictionaries(
         {"local": nodes, "candidates": st.lists(handshakes, max_size=4), "count": small}
     ),
+    "schedule_fork_id": st.fixed_dictionaries(
+        {
+            "genesis_hash": st.just(MAINNET_FORKS["genesis_hash"]),
+            "genesis_time": small,
+            "base_version": versionish,
+            "upgrades": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "name": st.sampled_from(["a", "b", "c"]),
+                        "kind": kinds,
+                        "version": versionish,
+                        "activation": st.one_of(
+                            deployments,
+                            st.fixed_dictionaries(
+                                {"method": st.just("time"), "activation_time": fork_points}
+                            ),
+                        ),
+                        "flags": st.lists(flag_names, max_size=2),
+                    }
+                ),
+                max_size=3,
+            ),
+            "head": st.fixed_dictionaries({"height": fork_points, "time": fork_points}),
+        }
+    ),
     "fork_id": fork_configurations,
     "fork_id_check": st.builds(
         lambda configuration, remote: {**configuration, "remote": remote},
@@ -948,6 +992,7 @@ SCHEMA_DIRECTORY = Path(__file__).resolve().parents[1] / "spec" / "schemas"
         "activation.json",
         "forkid.json",
         "negotiation.json",
+        "schedule.json",
         *(f"handlers/{path.name}" for path in sorted((SCHEMA_DIRECTORY / "handlers").glob("*.json"))),
     ],
 )

@@ -313,8 +313,140 @@ def case_specs() -> Iterator[CaseSpec]:
         length + 1,
         2**64,
     )
+    yield from _fork_id_cases(upgrades, period)
     yield from generic_invalid_cases(
         "upgrade_schedule",
         {"base_version": "1.0.0", "upgrades": upgrades[1:3], "chain": chain, "height": 0, "time": START},
+        "minimal",
+    )
+
+
+GENESIS_HASH = "d4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3"
+
+
+def _fork_id(
+    slug: str,
+    requirements: tuple[str, ...],
+    description: str,
+    upgrades: list[Json],
+    height: int,
+    time: int,
+    genesis_time: int = 0,
+) -> CaseSpec:
+    data = {
+        "genesis_hash": GENESIS_HASH,
+        "genesis_time": genesis_time,
+        "base_version": "1.0.0",
+        "upgrades": upgrades,
+        "head": {"height": height, "time": time},
+    }
+    signaling = {upgrade["activation"]["method"] for upgrade in upgrades} & {"bip9", "speedy_trial", "bip8"}
+    return CaseSpec(
+        "schedule_fork_id",
+        slug,
+        requirements,
+        description,
+        data,
+        presets=("minimal",),
+        features=tuple(sorted(signaling)),
+    )
+
+
+def _fork_id_cases(upgrades: list[Json], period: int) -> Iterator[CaseSpec]:
+    """SCH-8 on the network of `_network`: the speedy-trial soft fork is no fork point, the two
+    fixed heights are block forks and the patch a time fork."""
+    hard_fork_height = 6 * period
+    for slug, height, time, description in (
+        ("fork-id-genesis", 0, START, "at genesis: FORK_NEXT is the hard fork's height"),
+        ("fork-id-hard-fork", hard_fork_height, START, "after the hard fork: the soft fork's height is next"),
+        (
+            "fork-id-patch-pending",
+            hard_fork_height + period,
+            PATCH_TIME - 1,
+            "both heights passed, the patch next",
+        ),
+        ("fork-id-all-passed", hard_fork_height + period, PATCH_TIME, "every fork point passed"),
+        (
+            "fork-id-time-before-height",
+            0,
+            PATCH_TIME,
+            "the patch's time is reached, but not the heights before it: the time fork waits",
+        ),
+    ):
+        yield _fork_id(slug, ("SCH-8", "FID-4", "FID-5"), description, upgrades, height, time)
+    reordered = [upgrades[0], upgrades[2], upgrades[1], upgrades[3]]
+    yield _fork_id(
+        "invalid-fork-id-schedule-checked",
+        ("SCH-8", "SCH-2"),
+        "a schedule out of version order is refused before its fork points are read",
+        reordered,
+        0,
+        START,
+    )
+    always = [dict(upgrades[0], activation={"method": "always_active"}), *upgrades[1:]]
+    yield _fork_id(
+        "fork-id-always-active-is-no-fork",
+        ("SCH-8", "FID-2"),
+        "an upgrade active from genesis is no fork point",
+        always,
+        hard_fork_height,
+        START,
+    )
+    same_height = [
+        upgrades[1],
+        dict(upgrades[2], activation={"method": "height", "activation_height": hard_fork_height}),
+    ]
+    yield _fork_id(
+        "fork-id-two-upgrades-one-height",
+        ("SCH-8", "FID-2"),
+        "two upgrades at one height are one fork point",
+        same_height,
+        hard_fork_height,
+        START,
+    )
+    yield _fork_id(
+        "fork-id-patch-at-genesis-time",
+        ("SCH-8", "FID-2"),
+        "a time activation at or before the genesis time is in force from genesis: no fork is next",
+        upgrades[1:],
+        hard_fork_height + period,
+        PATCH_TIME,
+        genesis_time=PATCH_TIME,
+    )
+    early_patch = [*upgrades[1:3], dict(upgrades[3], activation={"method": "time", "activation_time": 1000})]
+    yield _fork_id(
+        "invalid-fork-id-time-below-threshold",
+        ("SCH-8", "FID-3"),
+        "a time activation at 1000 would be read as a height",
+        early_patch,
+        0,
+        0,
+    )
+    yield _fork_id(
+        "invalid-fork-id-genesis-time",
+        ("SCH-8", "FID-1"),
+        "a genesis time of 2^64",
+        upgrades[1:],
+        0,
+        0,
+        genesis_time=2**64,
+    )
+    yield _fork_id(
+        "invalid-fork-id-head-height",
+        ("SCH-8", "FID-4"),
+        "a head height of 2^32",
+        upgrades[1:],
+        2**32,
+        0,
+    )
+    yield from generic_invalid_cases(
+        "schedule_fork_id",
+        {
+            "genesis_hash": GENESIS_HASH,
+            "genesis_time": 0,
+            "base_version": "1.0.0",
+            "upgrades": upgrades[1:3],
+            "head": {"height": 0, "time": START},
+        },
         "minimal",
     )
