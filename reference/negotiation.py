@@ -42,7 +42,11 @@ class Handshake(NamedTuple):
 
 
 def _check_text(text: str, name: str) -> None:
-    if len(text.encode("utf-8")) > TEXT_LIMIT:
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        reject(ErrorCode.HANDSHAKE_INVALID_UTF8, f"{name} cannot be encoded as UTF-8: {error.reason}")
+    if len(encoded) > TEXT_LIMIT:
         reject(ErrorCode.HANDSHAKE_FIELD_TOO_LONG, f"{name} has more than {TEXT_LIMIT} bytes")
 
 

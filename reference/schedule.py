@@ -134,20 +134,22 @@ def in_force(
 
 def fork_configuration(genesis_hash: bytes, genesis_time: int, upgrades: Sequence[Upgrade]) -> forkid.Forks:
     """The fork points of a schedule: its fixed-height activations as block forks and its time
-    activations as time forks, each list in ascending order. Implements: SCH-8."""
+    activations as time forks, each in schedule order (which FID-2 requires to be ascending).
+
+    Implements: SCH-8."""
     return forkid.Forks(
         genesis_hash,
         genesis_time,
-        sorted(
+        [
             upgrade.activation.activation_height
             for upgrade in upgrades
             if isinstance(upgrade.activation, FixedHeight)
-        ),
-        sorted(
+        ],
+        [
             upgrade.activation.activation_time
             for upgrade in upgrades
             if isinstance(upgrade.activation, AtTime)
-        ),
+        ],
     )
 
 

@@ -177,3 +177,15 @@ def test_a_remote_behind_that_announces_another_next_fork_is_stale(
     with pytest.raises(SpecError) as raised:
         check_fork_id(forks, head, remote)
     assert raised.value.code is ErrorCode.FORK_ID_REMOTE_STALE
+
+
+def test_rule_2_takes_the_least_index_of_colliding_checksums() -> None:
+    """FID-8: two stages of the chain with one CRC-32 (a collision found for this test): the
+    least index decides, as go-ethereum's search does, and refuses a remote announcing the
+    later stage's next fork."""
+    forks = Forks(bytes(32), 0, [1, 1161311294, 1161311295], [])
+    assert fork_id(forks, Head(0, 0)).hash == fork_id(forks, Head(1161311294, 0)).hash
+    later = fork_id(forks, Head(1161311294, 0))
+    with pytest.raises(SpecError) as raised:
+        check_fork_id(forks, Head(1161311295, 0), later)
+    assert raised.value.code is ErrorCode.FORK_ID_REMOTE_STALE

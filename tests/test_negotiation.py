@@ -162,3 +162,10 @@ def test_the_text_limit_counts_bytes_of_utf8() -> None:
     with pytest.raises(SpecError) as raised:
         encode_handshake(Handshake("3.1.0", 0, 0, 1, bytes(32), ForkId(0, 0), "é" * 33, ""))
     assert raised.value.code.value == "HANDSHAKE_FIELD_TOO_LONG"
+
+
+def test_a_lone_surrogate_is_refused_as_text_utf8_cannot_encode() -> None:
+    """NEG-2: JSON's "\\ud800" gives a string with a lone surrogate; it is refused, not a crash."""
+    with pytest.raises(SpecError) as raised:
+        encode_handshake(Handshake("3.1.0", 0, 0, 1, bytes(32), ForkId(0, 0), "\ud800", ""))
+    assert raised.value.code.value == "HANDSHAKE_INVALID_UTF8"

@@ -383,6 +383,18 @@ def _fork_id_cases(upgrades: list[Json], period: int) -> Iterator[CaseSpec]:
         0,
         START,
     )
+    late_first = [
+        upgrades[1],
+        dict(upgrades[2], activation={"method": "height", "activation_height": hard_fork_height - 1}),
+    ]
+    yield _fork_id(
+        "invalid-fork-id-heights-out-of-order",
+        ("SCH-8", "FID-2"),
+        "a later upgrade at a lower fixed height: the fork points must ascend in schedule order",
+        late_first,
+        0,
+        START,
+    )
     always = [dict(upgrades[0], activation={"method": "always_active"}), *upgrades[1:]]
     yield _fork_id(
         "fork-id-always-active-is-no-fork",
