@@ -19,6 +19,7 @@ from forkspec import (
     coordination,
     flags,
     forkid,
+    migration,
     negotiation,
     peers,
     schedule,
@@ -363,6 +364,34 @@ def _schedule_fork_id(data: JsonObject, preset: Preset) -> JsonObject:
     }
 
 
+def state_from_json(data: JsonObject) -> migration.State:
+    """A state (spec/migration.md, MIG-1); the schema admits hex of the right lengths only."""
+    return migration.State(
+        data["schema_version"],
+        tuple(migration.ConfigEntry(entry["key"], entry["value"]) for entry in data["config"]),
+        tuple(
+            migration.Account(
+                bytes.fromhex(account["address"]),
+                account["balance"],
+                account["nonce"],
+                tuple(migration.Field(field["name"], field["value"]) for field in account["fields"]),
+            )
+            for account in data["accounts"]
+        ),
+        tuple(
+            migration.StorageEntry(
+                bytes.fromhex(entry["address"]), bytes.fromhex(entry["slot"]), bytes.fromhex(entry["value"])
+            )
+            for entry in data["storage"]
+        ),
+    )
+
+
+def _state_root(data: JsonObject, _preset: Preset) -> JsonObject:
+    encoded, root = migration.state_root(state_from_json(data))
+    return {"leaves": [leaf.hex() for leaf in encoded], "root": root.hex()}
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -393,6 +422,7 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("handshake_decode", "negotiation", False, _handshake_decode),
         Handler("negotiate", "negotiation", False, _negotiate),
         Handler("peer_selection", "peers", False, _peer_selection),
+        Handler("state_root", "migration", False, _state_root),
     )
 }
 

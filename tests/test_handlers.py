@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,6 +193,11 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         # EIP-2124's mainnet before Homestead: the same genesis and first fork height.
         {"hash": "fc64ec04", "next": 1150000, "block_forks": [1150000], "time_forks": []},
     ),
+    # One leaf, the version: 00 00000001, hashed as RFC 6962 hashes a leaf.
+    "state_root": (
+        {"schema_version": 1, "config": [], "accounts": [], "storage": []},
+        {"leaves": ["0000000001"], "root": hashlib.sha256(bytes.fromhex("000000000001")).hexdigest()},
+    ),
     "peer_selection": (
         {"local": NODE, "candidates": [HANDSHAKE, {**HANDSHAKE, "chain_id": 2}], "count": 1},
         {
@@ -260,6 +266,7 @@ def test_handler_metadata(name: str) -> None:
         "forkid",
         "negotiation",
         "peers",
+        "migration",
     }
     assert handler.reads_preset == (handler.area in {"classification", "coordination", "schedule"})
     for definition in ("input", "output"):
@@ -942,6 +949,39 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
                 max_size=3,
             ),
             "head": st.fixed_dictionaries({"height": fork_points, "time": fork_points}),
+        }
+    ),
+    "state_root": st.fixed_dictionaries(
+        {
+            "schema_version": small,
+            "config": st.lists(
+                st.fixed_dictionaries({"key": st.sampled_from(["a", "b", "a_b"]), "value": integers}),
+                max_size=3,
+            ),
+            "accounts": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "address": st.sampled_from(["aa" * 20, "bb" * 20]),
+                        "balance": st.one_of(integers, st.integers(2**127, 2**129)),
+                        "nonce": integers,
+                        "fields": st.lists(
+                            st.fixed_dictionaries({"name": st.sampled_from(["x", "y"]), "value": integers}),
+                            max_size=3,
+                        ),
+                    }
+                ),
+                max_size=3,
+            ),
+            "storage": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "address": st.sampled_from(["aa" * 20, "bb" * 20]),
+                        "slot": st.sampled_from(["00" * 32, "01" * 32]),
+                        "value": st.just("ff" * 32),
+                    }
+                ),
+                max_size=3,
+            ),
         }
     ),
     "fork_id": fork_configurations,

@@ -152,6 +152,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         coordination,
         flags,
         forkid,
+        migration,
         negotiation,
         peers,
         schedule,
@@ -168,6 +169,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         forkid,
         negotiation,
         peers,
+        migration,
     ):
         yield from area.case_specs()
 
