@@ -392,6 +392,50 @@ def _state_root(data: JsonObject, _preset: Preset) -> JsonObject:
     return {"leaves": [leaf.hex() for leaf in encoded], "root": root.hex()}
 
 
+# The operands that are bytes in hex, by operation (MIG-7); every other operand passes as it is.
+HEX_OPERANDS = frozenset({"address", "from_slot", "to_slot"})
+
+
+def migration_from_json(data: JsonObject) -> migration.Migration:
+    """A migration (spec/migration.md, MIG-6)."""
+    return migration.Migration(
+        data["source_version"],
+        data["target_version"],
+        migration.MigrationKind(data["kind"]),
+        tuple(
+            migration.Operation(
+                entry["op"],
+                {
+                    key: bytes.fromhex(value) if key in HEX_OPERANDS else value
+                    for key, value in entry.items()
+                    if key != "op"
+                },
+            )
+            for entry in data["operations"]
+        ),
+        data["conserve_balance"],
+        bytes.fromhex(data["expected_root"]) if "expected_root" in data else None,
+    )
+
+
+def _migrate(data: JsonObject, _preset: Preset) -> JsonObject:
+    results, root = migration.migrate(
+        state_from_json(data["state"]), [migration_from_json(entry) for entry in data["migrations"]]
+    )
+    return {
+        "results": [
+            {
+                "outcome": result.outcome.value,
+                "code": None if result.code is None else result.code.value,
+                "step": result.step,
+                "roots": [each.hex() for each in result.roots],
+            }
+            for result in results
+        ],
+        "root": root.hex(),
+    }
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -423,6 +467,7 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("negotiate", "negotiation", False, _negotiate),
         Handler("peer_selection", "peers", False, _peer_selection),
         Handler("state_root", "migration", False, _state_root),
+        Handler("migrate", "migration", False, _migrate),
     )
 }
 

@@ -63,6 +63,15 @@ def refused_only_for_the_second_nodes_requirements(case: Case) -> bool:
     return a["required"] & ~b["supported"] == 0
 
 
+def restores_after_a_failed_validation(case: Case) -> bool:
+    """Whether a migrate case restores a migration whose checks after its operations failed (MIG-8)."""
+    if case.handler != "migrate" or case.output is None:
+        return False
+    return any(
+        result["code"] in ("BALANCE_NOT_CONSERVED", "ROOT_MISMATCH") for result in case.output["results"]
+    )
+
+
 def exercises_speedy_trial_lock_in_precedence(case: Case) -> bool:
     """Whether a speedy_trial case crosses a boundary where lock-in and timeout both hold (SIG-8)."""
     if (
@@ -136,6 +145,19 @@ def test_a_one_sided_required_check_fails_exactly_one_order_of_its_cases(
     # Each such case is shipped in both orders, and only the order with the requirement second fails.
     swapped = {case_id[:-2] + ("ba" if case_id.endswith("ab") else "ab") for case_id in expected_failures}
     assert not swapped & expected_failures
+    assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
+    assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
+        "PASS"
+    }
+    assert run.exit_code == 1
+
+
+def test_forgetting_to_restore_after_validation_fails_exactly_those_cases(
+    tmp_path: Path, shipped_cases: list[Case]
+) -> None:
+    run = run_forkspec("conform", "--adapter", fake_adapter("no-restore-after-validation"), tmp_path=tmp_path)
+    expected_failures = {case.id for case in shipped_cases if restores_after_a_failed_validation(case)}
+    assert len(expected_failures) >= 2
     assert {case_id for case_id, verdict in run.verdicts.items() if verdict == "FAIL"} == expected_failures
     assert {verdict for case_id, verdict in run.verdicts.items() if case_id not in expected_failures} == {
         "PASS"

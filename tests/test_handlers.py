@@ -198,6 +198,32 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"schema_version": 1, "config": [], "accounts": [], "storage": []},
         {"leaves": ["0000000001"], "root": hashlib.sha256(bytes.fromhex("000000000001")).hexdigest()},
     ),
+    # The version leaf alone, then 00 00000002 after a migration from 1 to 2 with no operation.
+    "migrate": (
+        {
+            "state": {"schema_version": 1, "config": [], "accounts": [], "storage": []},
+            "migrations": [
+                {
+                    "source_version": 1,
+                    "target_version": 2,
+                    "kind": "none",
+                    "operations": [],
+                    "conserve_balance": False,
+                }
+            ],
+        },
+        {
+            "results": [
+                {
+                    "outcome": "applied",
+                    "code": None,
+                    "step": None,
+                    "roots": [hashlib.sha256(bytes.fromhex("000000000002")).hexdigest()],
+                }
+            ],
+            "root": hashlib.sha256(bytes.fromhex("000000000002")).hexdigest(),
+        },
+    ),
     "peer_selection": (
         {"local": NODE, "candidates": [HANDSHAKE, {**HANDSHAKE, "chain_id": 2}], "count": 1},
         {
@@ -978,6 +1004,86 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
                         "address": st.sampled_from(["aa" * 20, "bb" * 20]),
                         "slot": st.sampled_from(["00" * 32, "01" * 32]),
                         "value": st.just("ff" * 32),
+                    }
+                ),
+                max_size=3,
+            ),
+        }
+    ),
+    "migrate": st.fixed_dictionaries(
+        {
+            "state": st.just(
+                {
+                    "schema_version": 3,
+                    "config": [],
+                    "accounts": [
+                        {
+                            "address": "aa" * 20,
+                            "balance": 5,
+                            "nonce": 0,
+                            "fields": [{"name": "x", "value": 3}],
+                        }
+                    ],
+                    "storage": [{"address": "aa" * 20, "slot": "00" * 32, "value": "ff" * 32}],
+                }
+            ),
+            "migrations": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "source_version": small,
+                        "target_version": small,
+                        "kind": st.sampled_from(["none", "account", "storage", "full"]),
+                        "operations": st.lists(
+                            st.one_of(
+                                st.fixed_dictionaries(
+                                    {
+                                        "op": st.just("add_field"),
+                                        "name": st.sampled_from(["x", "y"]),
+                                        "default": integers,
+                                    }
+                                ),
+                                st.fixed_dictionaries(
+                                    {
+                                        "op": st.just("rename_field"),
+                                        "from": st.sampled_from(["x", "y"]),
+                                        "to": st.sampled_from(["x", "y"]),
+                                    }
+                                ),
+                                st.fixed_dictionaries(
+                                    {"op": st.just("drop_field"), "name": st.sampled_from(["x", "y"])}
+                                ),
+                                st.fixed_dictionaries(
+                                    {
+                                        "op": st.just("transform_field"),
+                                        "name": st.just("x"),
+                                        "multiply": integers,
+                                        "add": integers,
+                                        "divide": integers,
+                                    }
+                                ),
+                                st.fixed_dictionaries(
+                                    {
+                                        "op": st.just("transform_balance"),
+                                        "multiply": integers,
+                                        "add": integers,
+                                        "divide": integers,
+                                    }
+                                ),
+                                st.fixed_dictionaries(
+                                    {"op": st.just("set_config"), "key": st.just("k"), "value": integers}
+                                ),
+                                st.fixed_dictionaries(
+                                    {
+                                        "op": st.just("move_slot"),
+                                        "address": st.just("aa" * 20),
+                                        "from_slot": st.sampled_from(["00" * 32, "01" * 32]),
+                                        "to_slot": st.sampled_from(["00" * 32, "01" * 32]),
+                                    }
+                                ),
+                            ),
+                            max_size=3,
+                        ),
+                        "conserve_balance": st.booleans(),
                     }
                 ),
                 max_size=3,

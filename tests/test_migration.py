@@ -6,7 +6,22 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from forkspec.migration import merkle_root
+from forkspec import migration as migration_module
+from forkspec.errors import ErrorCode
+from forkspec.migration import (
+    Account,
+    ConfigEntry,
+    Field,
+    Migration,
+    MigrationKind,
+    Operation,
+    Outcome,
+    State,
+    StorageEntry,
+    merkle_root,
+    migrate,
+    state_root,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -54,3 +69,88 @@ def rfc6962(leaves: list[bytes]) -> bytes:
 def test_the_root_is_rfc6962s_tree_hash(leaves: list[bytes]) -> None:
     """MIG-5: the reference's level-by-level pairing equals the recursive definition."""
     assert merkle_root(leaves) == rfc6962(leaves)
+
+
+names = st.sampled_from(["a", "b", "c"])
+operations = st.one_of(
+    st.builds(
+        lambda name, default: Operation("add_field", {"name": name, "default": default}),
+        names,
+        st.integers(0, 9),
+    ),
+    st.builds(lambda source, target: Operation("rename_field", {"from": source, "to": target}), names, names),
+    st.builds(lambda name: Operation("drop_field", {"name": name}), names),
+    st.builds(
+        lambda name, multiply, add: Operation(
+            "transform_field", {"name": name, "multiply": multiply, "add": add, "divide": 1}
+        ),
+        names,
+        st.integers(0, 3),
+        st.integers(0, 3),
+    ),
+    st.builds(lambda value: Operation("set_config", {"key": "k", "value": value}), st.integers(0, 9)),
+    st.builds(
+        lambda source, target: Operation(
+            "move_slot", {"address": b"\xaa" * 20, "from_slot": source, "to_slot": target}
+        ),
+        st.sampled_from([bytes(32), b"\x01" * 32]),
+        st.sampled_from([bytes(32), b"\x02" * 32]),
+    ),
+)
+
+
+@st.composite
+def states(draw: st.DrawFn) -> State:
+    addresses = sorted(draw(st.sets(st.binary(min_size=20, max_size=20), max_size=4)) | {b"\xaa" * 20})
+    accounts = tuple(
+        Account(
+            address,
+            draw(st.integers(0, 10**6)),
+            draw(st.integers(0, 5)),
+            tuple(Field(name, draw(st.integers(0, 9))) for name in sorted(draw(st.sets(names)))),
+        )
+        for address in addresses
+    )
+    storage = (StorageEntry(b"\xaa" * 20, bytes(32), b"\x07" * 32),)
+    return State(3, (ConfigEntry("k", 1),), accounts, storage)
+
+
+@given(states(), st.lists(operations, max_size=6), st.data())
+def test_a_failure_at_any_step_restores_the_root(
+    state: State, program: list[Operation], data: st.DataObject
+) -> None:
+    """MIG-8, MIG-9: whichever operation fails, or a check after them, the root is the one before."""
+    before = state_root(state)[1]
+    failing = data.draw(st.integers(0, len(program)), label="failing step")
+    planned = Migration(
+        3, 4, MigrationKind.FULL, tuple(program), False, None if failing < len(program) else bytes(32)
+    )
+    calls = 0
+    real = migration_module.apply_operation
+
+    def failing_at(working: migration_module.WorkingState, operation: Operation) -> None:
+        nonlocal calls
+        if calls == failing:
+            raise migration_module.Failure(ErrorCode.FIELD_CONFLICT)
+        calls += 1
+        real(working, operation)
+
+    migration_module.apply_operation = failing_at  # type: ignore[assignment]
+    try:
+        results, root = migrate(state, [planned])
+    finally:
+        migration_module.apply_operation = real  # type: ignore[assignment]
+    assert results[0].outcome is Outcome.RESTORED
+    # The program may fail by itself before the injected failure (a rename onto a present field).
+    assert results[0].step is not None and results[0].step <= failing
+    assert root == before == results[0].roots[-1]
+
+
+@given(states(), st.lists(operations, max_size=6))
+def test_a_second_run_changes_nothing(state: State, program: list[Operation]) -> None:
+    """MIG-8: the version guard makes a migration harmless the second time."""
+    planned = Migration(3, 4, MigrationKind.FULL, tuple(program), False, None)
+    results, root = migrate(state, [planned, planned])
+    if results[0].outcome is Outcome.APPLIED:
+        assert results[1].outcome is Outcome.ALREADY_APPLIED
+        assert results[1].roots == (root,)

@@ -14,8 +14,9 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from forkspec import activation, forkid, negotiation, versioning
+from forkspec import activation, forkid, migration, negotiation, versioning
 from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
+from forkspec.errors import ErrorCode
 
 _correct_compare = versioning.compare_versions
 _correct_speedy_trial_step = activation.speedy_trial_step
@@ -56,6 +57,24 @@ def one_sided_negotiation_verdict(*arguments: Any) -> negotiation.NegotiationVer
     return _correct_negotiation_verdict(*before, 0, supported_b)
 
 
+_correct_run_migration = migration.run_migration
+# The checks after the operations (MIG-8, steps 4 and 5).
+VALIDATION_CODES = (ErrorCode.BALANCE_NOT_CONSERVED, ErrorCode.ROOT_MISMATCH)
+
+
+def unrestoring_run_migration(
+    working: migration.WorkingState, planned: migration.Migration
+) -> migration.MigrationResult:
+    """A migration run that reports a failed validation as restored but leaves the migrated state."""
+    result = _correct_run_migration(working, planned)
+    if result.code not in VALIDATION_CODES:
+        return result
+    for operation in planned.operations:
+        migration.apply_operation(working, operation)
+    working.schema_version = planned.target_version
+    return result._replace(roots=(*result.roots[:-1], working.root()))
+
+
 def is_trigger(request: dict[str, Any]) -> bool:
     """The requests the faulty modes misbehave on: every flags_subset case."""
     return bool(request["handler"] == "flags_subset")
@@ -85,6 +104,7 @@ MODES = (
     "speedy-timeout-first",
     "skip-rule-1a",
     "one-sided-required",
+    "no-restore-after-validation",
     "no-hello",
     "versioning-only",
     "announces-nothing",
@@ -115,6 +135,8 @@ def main(arguments: list[str]) -> int:
         forkid.next_fork_passed = next_fork_never_passed
     if mode == "one-sided-required":
         negotiation.negotiation_verdict = one_sided_negotiation_verdict
+    if mode == "no-restore-after-validation":
+        migration.run_migration = unrestoring_run_migration
     if mode == "no-hello":
         return 3
     held: list[dict[str, Any]] = []
