@@ -16,6 +16,7 @@ from typing import Any
 from forkspec import (
     activation,
     classification,
+    compatibility,
     coordination,
     flags,
     forkid,
@@ -436,6 +437,27 @@ def _migrate(data: JsonObject, _preset: Preset) -> JsonObject:
     }
 
 
+def _endpoint_status(data: JsonObject, _preset: Preset) -> JsonObject:
+    registry = [
+        compatibility.Deprecation(
+            entry["name"],
+            versioning.parse_version(entry["deprecated_in"]),
+            versioning.parse_version(entry["removed_in"]) if "removed_in" in entry else None,
+            entry["guide"],
+        )
+        for entry in data["registry"]
+    ]
+    by_name = compatibility.check_registry(registry)
+    client = versioning.parse_version(data["client_version"])
+    statuses = [compatibility.endpoint_status(by_name, name, client) for name in data["endpoints"]]
+    return {
+        "statuses": [
+            {"name": status.name, "status": status.status.value, "notice": status.notice}
+            for status in statuses
+        ]
+    }
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -468,6 +490,7 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("peer_selection", "peers", False, _peer_selection),
         Handler("state_root", "migration", False, _state_root),
         Handler("migrate", "migration", False, _migrate),
+        Handler("endpoint_status", "compatibility", False, _endpoint_status),
     )
 }
 

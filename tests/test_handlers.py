@@ -224,6 +224,23 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "root": hashlib.sha256(bytes.fromhex("000000000002")).hexdigest(),
         },
     ),
+    "endpoint_status": (
+        {
+            "registry": [{"name": "rpc/a", "deprecated_in": "2.0.0", "removed_in": "4.0.0", "guide": "g.md"}],
+            "client_version": "3.0.0",
+            "endpoints": ["rpc/a", "rpc/b"],
+        },
+        {
+            "statuses": [
+                {
+                    "name": "rpc/a",
+                    "status": "deprecated",
+                    "notice": "rpc/a is deprecated since 2.0.0 and removed in 4.0.0; see g.md",
+                },
+                {"name": "rpc/b", "status": "available", "notice": None},
+            ]
+        },
+    ),
     "peer_selection": (
         {"local": NODE, "candidates": [HANDSHAKE, {**HANDSHAKE, "chain_id": 2}], "count": 1},
         {
@@ -252,7 +269,7 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
     ),
 }
-OPTIONAL_FIELDS = {"upgrade_check": {"released_at", "activates_at"}}
+OPTIONAL_FIELDS = {"upgrade_check": {"released_at", "activates_at"}, "endpoint_status": {"removed_in"}}
 
 
 def run(name: str, data: object, preset: str = "mainnet") -> dict[str, Any]:
@@ -293,6 +310,7 @@ def test_handler_metadata(name: str) -> None:
         "negotiation",
         "peers",
         "migration",
+        "compatibility",
     }
     assert handler.reads_preset == (handler.area in {"classification", "coordination", "schedule"})
     for definition in ("input", "output"):
@@ -368,7 +386,7 @@ def invalid_variants(data: dict[str, Any], optional: set[str]) -> Iterator[tuple
                 for index, wrong in enumerate(wrong_values(element))
             ]
             if isinstance(element, dict):
-                replacements += list(invalid_variants(element, set()))
+                replacements += list(invalid_variants(element, optional))
             for label, replacement in replacements:
                 yield f"{key}[0]-{label}", {**data, key: [replacement, *value[1:]]}
     yield "extra-field", {**data, "unexpected": 0}
@@ -1088,6 +1106,23 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
                 ),
                 max_size=3,
             ),
+        }
+    ),
+    "endpoint_status": st.fixed_dictionaries(
+        {
+            "registry": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "name": st.sampled_from(["a", "b"]),
+                        "deprecated_in": versionish,
+                        "guide": st.just("g"),
+                    },
+                    optional={"removed_in": versionish},
+                ),
+                max_size=3,
+            ),
+            "client_version": versionish,
+            "endpoints": st.lists(st.sampled_from(["a", "b", "c"]), max_size=3),
         }
     ),
     "fork_id": fork_configurations,

@@ -149,6 +149,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
     from forkspec.tools.cases import (
         activation,
         classification,
+        compatibility,
         coordination,
         flags,
         forkid,
@@ -170,6 +171,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         negotiation,
         peers,
         migration,
+        compatibility,
     ):
         yield from area.case_specs()
 
