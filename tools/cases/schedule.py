@@ -83,15 +83,23 @@ def _query(
     time: int,
 ) -> CaseSpec:
     data = {"base_version": "1.0.0", "upgrades": upgrades, "chain": chain, "height": height, "time": time}
-    signaling = {upgrade["activation"]["method"] for upgrade in upgrades} & {"bip9", "speedy_trial", "bip8"}
+    return _schedule_case("upgrade_schedule", slug, requirements, description, data)
+
+
+def _schedule_case(
+    handler: str, slug: str, requirements: tuple[str, ...], description: str, data: Json
+) -> CaseSpec:
+    """A case of a schedule handler under the minimal preset, listing the signaling variants its
+    upgrades use as features (spec/schedule.md)."""
+    methods = {upgrade["activation"]["method"] for upgrade in data["upgrades"]}
     return CaseSpec(
-        "upgrade_schedule",
+        handler,
         slug,
         requirements,
         description,
         data,
         presets=("minimal",),
-        features=tuple(sorted(signaling)),
+        features=tuple(sorted(methods & {"bip9", "speedy_trial", "bip8"})),
     )
 
 
@@ -340,16 +348,7 @@ def _fork_id(
         "upgrades": upgrades,
         "head": {"height": height, "time": time},
     }
-    signaling = {upgrade["activation"]["method"] for upgrade in upgrades} & {"bip9", "speedy_trial", "bip8"}
-    return CaseSpec(
-        "schedule_fork_id",
-        slug,
-        requirements,
-        description,
-        data,
-        presets=("minimal",),
-        features=tuple(sorted(signaling)),
-    )
+    return _schedule_case("schedule_fork_id", slug, requirements, description, data)
 
 
 def _fork_id_cases(upgrades: list[Json], period: int) -> Iterator[CaseSpec]:

@@ -25,7 +25,7 @@ from forkspec.kernels import is_subset
 from forkspec.logic import masked
 from forkspec.negotiation import ForkIdVerdict, NegotiationVerdict
 from forkspec.symbolic import BitVectorSort, EnumerationSort
-from forkspec.tools.cases.forkid import MAINNET_GENESIS, MAINNET_PETERSBURG
+from forkspec.tools.cases import negotiation as negotiation_cases
 from forkspec.tools.proofs import (
     Assumption,
     Goal,
@@ -135,20 +135,14 @@ def _regression_bounds(*nodes: str) -> Callable[[Values], Any]:
     return bounds
 
 
-def _node_input(values: Mapping[str, Any], node: str) -> dict[str, Any]:
-    return {
-        "protocol_version": REGRESSION_VERSION,
-        "supported": values[f"supported_{node}"],
-        "required": values[f"required_{node}"],
-        "chain_id": 1,
-        "genesis_hash": MAINNET_GENESIS,
-        "genesis_time": 0,
-        "block_forks": list(MAINNET_PETERSBURG),
-        "time_forks": [],
-        "head": {"height": 7987396, "time": 0},
-        "client_name": node,
-        "client_version": "0.1.0",
-    }
+def _node_input(values: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """The negotiate input of a counterexample's node: a mainnet node at 3.1.0 with its masks."""
+    return negotiation_cases.node(
+        protocol_version=REGRESSION_VERSION,
+        supported=values[f"supported_{name}"],
+        required=values[f"required_{name}"],
+        client_name=name,
+    )
 
 
 def _negotiation_regression(why: str, second: str = "b") -> Callable[[Mapping[str, Any]], RegressionCase]:
