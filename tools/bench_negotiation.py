@@ -14,13 +14,12 @@ Usage: python -m forkspec.tools.bench_negotiation [--repeat N]
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from typing import Any
 
 from forkspec.handlers import handshake_from_json, node_from_json, run_handler
 from forkspec.negotiation import decode_handshake, encode_handshake
 from forkspec.peers import select_peers
+from forkspec.tools.bench_reference import best_seconds
 from forkspec.tools.cases.negotiation import handshake, node
 
 SIZES = (12_500, 25_000, 50_000, 100_000)
@@ -41,15 +40,6 @@ def candidates(count: int) -> list[dict[str, Any]]:
         {**handshake(client_name=f"peer-{index}"), **PROFILES[index % len(PROFILES)]}
         for index in range(count)
     ]
-
-
-def best_seconds(call: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.process_time()
-        call()
-        best = min(best, time.process_time() - started)
-    return best
 
 
 def main() -> None:
