@@ -458,6 +458,35 @@ def _endpoint_status(data: JsonObject, _preset: Preset) -> JsonObject:
     }
 
 
+def _transaction_validity(data: JsonObject, _preset: Preset) -> JsonObject:
+    verdicts = compatibility.judge_transactions(
+        [
+            compatibility.TransactionFormat(
+                entry["version"],
+                tuple(
+                    compatibility.TransactionField(field["name"], field["required"])
+                    for field in entry["fields"]
+                ),
+            )
+            for entry in data["formats"]
+        ],
+        data["node_version"],
+        [
+            compatibility.Transaction(entry["version"], tuple(entry["fields"]))
+            for entry in data["transactions"]
+        ],
+    )
+    return {
+        "verdicts": [
+            {
+                "accepted": verdict is compatibility.TransactionVerdict.ACCEPTED,
+                "code": None if verdict is compatibility.TransactionVerdict.ACCEPTED else verdict.value,
+            }
+            for verdict in verdicts
+        ]
+    }
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -491,6 +520,7 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("state_root", "migration", False, _state_root),
         Handler("migrate", "migration", False, _migrate),
         Handler("endpoint_status", "compatibility", False, _endpoint_status),
+        Handler("transaction_validity", "compatibility", False, _transaction_validity),
     )
 }
 

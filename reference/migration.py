@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from forkspec.activation import UINT32_MAX
 from forkspec.errors import ErrorCode, check_range, reject
+from forkspec.logic import both, either, if_then_else, negation
 from forkspec.versioning import UINT64_MAX
 
 BALANCE_MAX = 2**128 - 1
@@ -359,6 +360,31 @@ class Outcome(StrEnum):
     REFUSED = "refused"
 
 
+class MigrationStep(StrEnum):
+    """What the version guard lets a run do (MIG-8, step 1)."""
+
+    SKIP = "skip"
+    REFUSE = "refuse"
+    RUN = "run"
+
+
+def version_guard(schema_version: int, source_version: int, target_version: int) -> MigrationStep:
+    """Skip a state already at the target, refuse one not at the source, else run: the guard
+    that makes a second run harmless. Implements: MIG-8."""
+    return if_then_else(
+        schema_version == target_version,
+        MigrationStep.SKIP,
+        if_then_else(schema_version != source_version, MigrationStep.REFUSE, MigrationStep.RUN),
+    )
+
+
+def keeps_result(step: MigrationStep, operation_failed: bool, validation_failed: bool) -> bool:
+    """Whether a run keeps what it applied: only a run the guard let through in which no
+    operation and no check failed; any other run that applied something is restored.
+    Implements: MIG-8."""
+    return both(step == MigrationStep.RUN, negation(either(operation_failed, validation_failed)))
+
+
 class MigrationResult(NamedTuple):
     """One migration run: its outcome, the code and step of a failure, and the roots (MIG-8)."""
 
@@ -368,31 +394,46 @@ class MigrationResult(NamedTuple):
     roots: tuple[bytes, ...]
 
 
+def _validation_failure(
+    working: WorkingState, migration: Migration, total: int, root: bytes
+) -> ErrorCode | None:
+    """Steps (4) and (5) of MIG-8 on the migrated state of `root`: the first check that fails, if any."""
+    if migration.conserve_balance and sum(working.balances.values()) != total:
+        return ErrorCode.BALANCE_NOT_CONSERVED
+    if migration.expected_root is not None and root != migration.expected_root:
+        return ErrorCode.ROOT_MISMATCH
+    return None
+
+
 def run_migration(working: WorkingState, migration: Migration) -> MigrationResult:
     """Steps (1) to (6) of MIG-8 on `working`, which is restored on a failure. Implements: MIG-8, MIG-9."""
-    if working.schema_version == migration.target_version:
+    guard = version_guard(working.schema_version, migration.source_version, migration.target_version)
+    if guard is MigrationStep.SKIP:
         return MigrationResult(Outcome.ALREADY_APPLIED, None, None, (working.root(),))
-    if working.schema_version != migration.source_version:
+    if guard is MigrationStep.REFUSE:
         return MigrationResult(Outcome.REFUSED, ErrorCode.SOURCE_VERSION_MISMATCH, None, (working.root(),))
     snapshot, version = working.mark(), working.schema_version
     total = sum(working.balances.values())
     roots: list[bytes] = []
-    step = 0
+    operation_failure: ErrorCode | None = None
+    validation_failure: ErrorCode | None = None
+    root = b""
     try:
         for operation in migration.operations:
             apply_operation(working, operation)
             roots.append(working.root())
-            step += 1
-        working.schema_version = migration.target_version
-        if migration.conserve_balance and sum(working.balances.values()) != total:
-            raise Failure(ErrorCode.BALANCE_NOT_CONSERVED)
-        root = working.root()
-        if migration.expected_root is not None and root != migration.expected_root:
-            raise Failure(ErrorCode.ROOT_MISMATCH)
     except Failure as failure:
-        working.restore(snapshot, version)
-        return MigrationResult(Outcome.RESTORED, failure.code, step, (*roots, working.root()))
-    return MigrationResult(Outcome.APPLIED, None, None, (*roots, root))
+        operation_failure = failure.code
+    if operation_failure is None:
+        working.schema_version = migration.target_version
+        root = working.root()
+        validation_failure = _validation_failure(working, migration, total, root)
+    if keeps_result(guard, operation_failure is not None, validation_failure is not None):
+        return MigrationResult(Outcome.APPLIED, None, None, (*roots, root))
+    working.restore(snapshot, version)
+    return MigrationResult(
+        Outcome.RESTORED, operation_failure or validation_failure, len(roots), (*roots, working.root())
+    )
 
 
 def migrate(state: State, migrations: Sequence[Migration]) -> tuple[list[MigrationResult], bytes]:

@@ -73,6 +73,36 @@ def restores_after_a_failed_validation(case: Case) -> bool:
     )
 
 
+def judged_differently_by_the_nodes_format(case: Case) -> bool:
+    """Whether a transaction_validity case holds an older transaction whose fields its own format
+    and the node's newest format judge differently (CMP-6)."""
+    if case.handler != "transaction_validity" or case.output is None:
+        return False
+    formats = {
+        entry["version"]: {field["name"]: field["required"] for field in entry["fields"]}
+        for entry in case.input["formats"]
+    }
+    node_version = case.input["node_version"]
+    newest = max((version for version in formats if version <= node_version), default=None)
+    if newest is None:
+        return False
+
+    def field_verdict(fields: list[str], declared: dict[str, bool]) -> str:
+        required = {name for name, is_required in declared.items() if is_required}
+        if not set(fields) <= set(declared):
+            return "UNKNOWN_TX_FIELD"
+        return "ACCEPTED" if required <= set(fields) else "MISSING_TX_FIELD"
+
+    return any(
+        transaction["version"] in formats
+        and transaction["version"] <= node_version
+        and len(set(transaction["fields"])) == len(transaction["fields"])
+        and field_verdict(transaction["fields"], formats[transaction["version"]])
+        != field_verdict(transaction["fields"], formats[newest])
+        for transaction in case.input["transactions"]
+    )
+
+
 def exercises_speedy_trial_lock_in_precedence(case: Case) -> bool:
     """Whether a speedy_trial case crosses a boundary where lock-in and timeout both hold (SIG-8)."""
     if (
@@ -116,6 +146,7 @@ WRONG_ADAPTERS = [
     ("speedy-timeout-first", exercises_speedy_trial_lock_in_precedence, 1),
     ("one-sided-required", refused_only_for_the_second_nodes_requirements, 2),
     ("no-restore-after-validation", restores_after_a_failed_validation, 2),
+    ("node-format-rules", judged_differently_by_the_nodes_format, 2),
     ("skip-rule-1a", exercises_rule_1a, 5),
 ]
 

@@ -224,6 +224,20 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "root": hashlib.sha256(bytes.fromhex("000000000002")).hexdigest(),
         },
     ),
+    "transaction_validity": (
+        {
+            "formats": [
+                {"version": 1, "fields": [{"name": "to", "required": True}]},
+                {
+                    "version": 2,
+                    "fields": [{"name": "to", "required": True}, {"name": "memo", "required": False}],
+                },
+            ],
+            "node_version": 2,
+            "transactions": [{"version": 1, "fields": ["to"]}, {"version": 1, "fields": ["to", "memo"]}],
+        },
+        {"verdicts": [{"accepted": True, "code": None}, {"accepted": False, "code": "UNKNOWN_TX_FIELD"}]},
+    ),
     "endpoint_status": (
         {
             "registry": [{"name": "rpc/a", "deprecated_in": "2.0.0", "removed_in": "4.0.0", "guide": "g.md"}],
@@ -1103,6 +1117,31 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
                         ),
                         "conserve_balance": st.booleans(),
                     }
+                ),
+                max_size=3,
+            ),
+        }
+    ),
+    "transaction_validity": st.fixed_dictionaries(
+        {
+            "formats": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "version": integers,
+                        "fields": st.lists(
+                            st.fixed_dictionaries(
+                                {"name": st.sampled_from(["a", "b", "c"]), "required": st.booleans()}
+                            ),
+                            max_size=3,
+                        ),
+                    }
+                ),
+                max_size=3,
+            ),
+            "node_version": integers,
+            "transactions": st.lists(
+                st.fixed_dictionaries(
+                    {"version": integers, "fields": st.lists(st.sampled_from(["a", "b", "c"]), max_size=3)}
                 ),
                 max_size=3,
             ),

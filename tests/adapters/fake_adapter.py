@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from forkspec import activation, forkid, migration, negotiation, versioning
+from forkspec import activation, compatibility, forkid, migration, negotiation, versioning
 from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
 from forkspec.errors import ErrorCode
 
@@ -75,6 +75,24 @@ def unrestoring_run_migration(
     return result._replace(roots=(*result.roots[:-1], working.root()))
 
 
+_correct_judge_transaction = compatibility.judge_transaction
+
+
+def node_format_judge_transaction(
+    formats: dict[int, compatibility.FormatRules],
+    node_version: int,
+    transaction: compatibility.Transaction,
+) -> compatibility.TransactionVerdict:
+    """A transaction judged by the fields of the node's newest format instead of the format the
+    transaction declares: an old transaction may then carry a field its version never had."""
+    newest = max((version for version in formats if version <= node_version), default=None)
+    if newest is None or transaction.version not in formats:
+        return _correct_judge_transaction(formats, node_version, transaction)
+    return _correct_judge_transaction(
+        {**formats, transaction.version: formats[newest]}, node_version, transaction
+    )
+
+
 def is_trigger(request: dict[str, Any]) -> bool:
     """The requests the faulty modes misbehave on: every flags_subset case."""
     return bool(request["handler"] == "flags_subset")
@@ -105,6 +123,7 @@ MODES = (
     "skip-rule-1a",
     "one-sided-required",
     "no-restore-after-validation",
+    "node-format-rules",
     "no-hello",
     "versioning-only",
     "announces-nothing",
@@ -137,6 +156,8 @@ def main(arguments: list[str]) -> int:
         negotiation.negotiation_verdict = one_sided_negotiation_verdict
     if mode == "no-restore-after-validation":
         migration.run_migration = unrestoring_run_migration
+    if mode == "node-format-rules":
+        compatibility.judge_transaction = node_format_judge_transaction
     if mode == "no-hello":
         return 3
     held: list[dict[str, Any]] = []

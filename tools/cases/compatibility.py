@@ -1,4 +1,5 @@
-"""Cases of the compatibility area (spec/compatibility.md): deprecation schedules and statuses."""
+"""Cases of the compatibility area (spec/compatibility.md): deprecation schedules and statuses,
+transaction formats and verdicts."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ def _status(slug: str, requirements: tuple[str, ...], description: str, **change
 
 
 def case_specs() -> Iterator[CaseSpec]:
+    """The cases of the area: deprecation, then transaction formats."""
+    yield from deprecation_case_specs()
+    yield from transaction_case_specs()
+
+
+def deprecation_case_specs() -> Iterator[CaseSpec]:
     """The deprecation cases."""
     for version, description in (
         ("1.9.0", "before every deprecation: all available"),
@@ -114,4 +121,157 @@ def case_specs() -> Iterator[CaseSpec]:
     )
     yield from generic_invalid_cases(
         "endpoint_status", {"registry": REGISTRY, "client_version": "3.1.0", "endpoints": ASKED}
+    )
+
+
+def tx_format(version: int, *fields: tuple[str, bool]) -> dict[str, Any]:
+    """A transaction format: its version and its (name, required) fields (CMP-5)."""
+    return {"version": version, "fields": [{"name": name, "required": required} for name, required in fields]}
+
+
+def tx(version: int, *fields: str) -> dict[str, Any]:
+    """A transaction declaring format `version` and carrying `fields` (CMP-6)."""
+    return {"version": version, "fields": list(fields)}
+
+
+V1_FIELDS = (("to", True), ("value", True), ("nonce", True))
+V2_FIELDS = (*V1_FIELDS, ("memo", False))
+V4_FIELDS = (*V2_FIELDS, ("fee_cap", False), ("access_list", False))
+FORMATS = [tx_format(1, *V1_FIELDS), tx_format(2, *V2_FIELDS), tx_format(4, *V4_FIELDS)]
+TRANSACTIONS = [
+    tx(1, "to", "value", "nonce"),
+    tx(2, "to", "value", "nonce"),
+    tx(2, "to", "value", "nonce", "memo"),
+    tx(4, "to", "value", "nonce", "fee_cap"),
+    tx(1, "to", "value", "nonce", "memo"),
+    tx(2, "to", "value"),
+    tx(3, "to", "value", "nonce"),
+    tx(4, "to", "value", "nonce", "nonce"),
+    tx(4, "to", "value", "nonce", "gas"),
+]
+
+
+def _validity(slug: str, requirements: tuple[str, ...], description: str, **changes: Any) -> CaseSpec:
+    data = {"formats": FORMATS, "node_version": 4, "transactions": TRANSACTIONS, **changes}
+    return CaseSpec("transaction_validity", slug, requirements, description, data)
+
+
+def transaction_case_specs() -> Iterator[CaseSpec]:
+    """The transaction format cases: validity across node versions, each verdict, each format error."""
+    for node_version, description in (
+        (0, "a node below every format: nothing is supported"),
+        (1, "a node at the first format"),
+        (2, "a node at the second format: version 1 stays valid"),
+        (3, "a node between two formats: version 3 is not a format"),
+        (4, "a node at the latest format: every old transaction stays valid"),
+        (4294967295, "a node far ahead judges exactly as one at version 4"),
+    ):
+        yield _validity(f"node-at-{node_version}", ("CMP-6", "CMP-7"), description, node_version=node_version)
+    yield _validity(
+        "later-field-in-earlier-format",
+        ("CMP-7",),
+        "a field of format 2 in a version-1 transaction is unknown, at any node version",
+        transactions=[tx(1, "to", "value", "nonce", "memo"), tx(2, "to", "value", "nonce", "memo")],
+    )
+    yield _validity(
+        "verdict-order",
+        ("CMP-6",),
+        "each transaction fails two checks: the first in order gives its verdict",
+        node_version=2,
+        transactions=[tx(4, "gas"), tx(3, "to"), tx(2, "to", "to", "gas"), tx(2, "gas")],
+    )
+    yield _validity("no-formats", ("CMP-5", "CMP-6"), "an empty registry knows no version", formats=[])
+    yield _validity(
+        "single-format-required-anywhere",
+        ("CMP-5", "CMP-8"),
+        "the first format may require any fields, in any order of names",
+        formats=[tx_format(0, ("z", True), ("a", False), ("m", True))],
+        transactions=[tx(0, "z", "m"), tx(0, "a", "z"), tx(0)],
+    )
+    yield _validity("no-transactions", ("CMP-6",), "nothing to judge", transactions=[])
+    for slug, formats, requirements, description in (
+        ("format-version-range", [tx_format(2**32, ("to", True))], ("CMP-5",), "a format version of 2^32"),
+        ("format-duplicate-field", [tx_format(1, ("to", True), ("to", False))], ("CMP-5",), "a field twice"),
+        ("formats-descending", [FORMATS[1], FORMATS[0]], ("CMP-5",), "format 2 listed before format 1"),
+        ("formats-repeated", [FORMATS[0], FORMATS[0]], ("CMP-5",), "format 1 listed twice"),
+        (
+            "format-drops-field",
+            [FORMATS[0], tx_format(2, ("to", True), ("value", True))],
+            ("CMP-8",),
+            "a later format without a field of the one before",
+        ),
+        (
+            "format-reorders-fields",
+            [FORMATS[0], tx_format(2, ("value", True), ("to", True), ("nonce", True))],
+            ("CMP-8",),
+            "a later format with the earlier fields in another order",
+        ),
+        (
+            "format-relaxes-field",
+            [FORMATS[0], tx_format(2, ("to", True), ("value", False), ("nonce", True))],
+            ("CMP-8",),
+            "a later format making a required field optional",
+        ),
+        (
+            "format-tightens-field",
+            [tx_format(1, ("to", True), ("memo", False)), tx_format(2, ("to", True), ("memo", True))],
+            ("CMP-8",),
+            "a later format making an optional field required",
+        ),
+        (
+            "format-adds-required",
+            [FORMATS[0], tx_format(2, *V1_FIELDS, ("memo", False), ("fee", True))],
+            ("CMP-8",),
+            "a later format adding a required field",
+        ),
+        (
+            "format-version-negative",
+            [tx_format(-1, *V1_FIELDS), *FORMATS],
+            ("CMP-8",),
+            "a format version of -1",
+        ),
+        (
+            "formats-range-before-order",
+            [FORMATS[1], FORMATS[0], tx_format(2**32)],
+            ("CMP-8",),
+            "out of order and a version out of range later: every version first",
+        ),
+        (
+            "formats-duplicate-before-order",
+            [FORMATS[1], tx_format(1, ("to", True), ("to", True))],
+            ("CMP-8",),
+            "out of order and a duplicate field: the duplicate first",
+        ),
+        (
+            "formats-extension-before-required",
+            [FORMATS[0], tx_format(2, ("to", True), ("fee", True))],
+            ("CMP-8",),
+            "a dropped field and an added required one: the extension first",
+        ),
+    ):
+        yield _validity(f"invalid-{slug}", requirements, description, formats=formats)
+    yield _validity("invalid-node-version-range", ("CMP-8",), "a node version of 2^32", node_version=2**32)
+    yield _validity("invalid-node-version-negative", ("CMP-8",), "a node version of -1", node_version=-1)
+    yield _validity(
+        "invalid-tx-version-range", ("CMP-8",), "a transaction version of 2^32", transactions=[tx(2**32)]
+    )
+    yield _validity(
+        "invalid-tx-version-negative", ("CMP-8",), "a transaction version of -1", transactions=[tx(-1)]
+    )
+    yield _validity(
+        "invalid-formats-before-node",
+        ("CMP-8",),
+        "a bad format and a node version out of range: the formats first",
+        formats=[FORMATS[1], FORMATS[0]],
+        node_version=2**32,
+    )
+    yield _validity(
+        "invalid-node-before-transactions",
+        ("CMP-8",),
+        "node and transaction versions out of range: the node first",
+        node_version=2**32,
+        transactions=[tx(2**32)],
+    )
+    yield from generic_invalid_cases(
+        "transaction_validity", {"formats": FORMATS, "node_version": 4, "transactions": TRANSACTIONS}
     )

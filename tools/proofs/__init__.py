@@ -54,6 +54,8 @@ AREAS = (
     "forkspec.tools.proofs.signaling",
     "forkspec.tools.proofs.coordination",
     "forkspec.tools.proofs.negotiation",
+    "forkspec.tools.proofs.migration",
+    "forkspec.tools.proofs.compatibility",
 )
 
 

@@ -1,0 +1,37 @@
+; forkspec proof obligation PRF-85: mutant exact-version-only (kernel): a node accepting only transactions of its own version
+; expected answer: sat
+(set-logic QF_DTLIA)
+(declare-datatypes ((TransactionVerdict 0)) (((TransactionVerdict.ACCEPTED) (TransactionVerdict.TX_VERSION_UNSUPPORTED) (TransactionVerdict.TX_VERSION_UNKNOWN) (TransactionVerdict.DUPLICATE_TX_FIELD) (TransactionVerdict.UNKNOWN_TX_FIELD) (TransactionVerdict.MISSING_TX_FIELD))))
+(declare-fun later () Int)
+(declare-fun node () Int)
+(declare-fun missing_field () Bool)
+(declare-fun unknown_field () Bool)
+(declare-fun duplicate_field () Bool)
+(declare-fun format_defined () Bool)
+(declare-fun tx_version () Int)
+; L: the second node's version is at or above the first's
+(assert (<= node later))
+; negated goal: not (verdict(tx, node) == ACCEPTED and node <= later => verdict(tx, later) == ACCEPTED)
+(assert (let ((a!1 (ite (not format_defined)
+                TransactionVerdict.TX_VERSION_UNKNOWN
+                (ite duplicate_field
+                     TransactionVerdict.DUPLICATE_TX_FIELD
+                     (ite unknown_field
+                          TransactionVerdict.UNKNOWN_TX_FIELD
+                          (ite missing_field
+                               TransactionVerdict.MISSING_TX_FIELD
+                               TransactionVerdict.ACCEPTED))))))
+(let ((a!2 (= (ite (distinct tx_version node)
+                   TransactionVerdict.TX_VERSION_UNSUPPORTED
+                   (ite (> tx_version node)
+                        TransactionVerdict.TX_VERSION_UNSUPPORTED
+                        a!1))
+              TransactionVerdict.ACCEPTED))
+      (a!3 (= (ite (distinct tx_version later)
+                   TransactionVerdict.TX_VERSION_UNSUPPORTED
+                   (ite (> tx_version later)
+                        TransactionVerdict.TX_VERSION_UNSUPPORTED
+                        a!1))
+              TransactionVerdict.ACCEPTED)))
+  (not (=> a!2 a!3)))))
+(check-sat)

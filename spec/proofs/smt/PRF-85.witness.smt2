@@ -1,0 +1,29 @@
+; forkspec proof obligation PRF-85: witness: assumptions and verdict(tx, node) == ACCEPTED and tx_version < node
+; expected answer: sat
+(set-logic QF_DTLIA)
+(declare-datatypes ((TransactionVerdict 0)) (((TransactionVerdict.ACCEPTED) (TransactionVerdict.TX_VERSION_UNSUPPORTED) (TransactionVerdict.TX_VERSION_UNKNOWN) (TransactionVerdict.DUPLICATE_TX_FIELD) (TransactionVerdict.UNKNOWN_TX_FIELD) (TransactionVerdict.MISSING_TX_FIELD))))
+(declare-fun later () Int)
+(declare-fun node () Int)
+(declare-fun tx_version () Int)
+(declare-fun missing_field () Bool)
+(declare-fun unknown_field () Bool)
+(declare-fun duplicate_field () Bool)
+(declare-fun format_defined () Bool)
+; L: the second node's version is at or above the first's
+(assert (<= node later))
+; witness: a transaction of an older format accepted by a later node
+(assert (let ((a!1 (ite (not format_defined)
+                TransactionVerdict.TX_VERSION_UNKNOWN
+                (ite duplicate_field
+                     TransactionVerdict.DUPLICATE_TX_FIELD
+                     (ite unknown_field
+                          TransactionVerdict.UNKNOWN_TX_FIELD
+                          (ite missing_field
+                               TransactionVerdict.MISSING_TX_FIELD
+                               TransactionVerdict.ACCEPTED))))))
+  (and (= (ite (> tx_version node)
+               TransactionVerdict.TX_VERSION_UNSUPPORTED
+               a!1)
+          TransactionVerdict.ACCEPTED)
+       (< tx_version node))))
+(check-sat)
