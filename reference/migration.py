@@ -449,4 +449,5 @@ def migrate(state: State, migrations: Sequence[Migration]) -> tuple[list[Migrati
         results.append(result)
         if result.outcome in (Outcome.RESTORED, Outcome.REFUSED):
             break
-    return results, working.root()
+    # Every run's last root is the root of the state it leaves.
+    return results, results[-1].roots[-1] if results else working.root()
