@@ -122,6 +122,7 @@ def _migrate_cases() -> Iterator[CaseSpec]:
         "every operation in one full migration, a root after each",
         [migration([ADD_FROZEN, DOUBLE_STAKE, RENAME_STAKE, DROP_CODE, SET_LIMIT, MOVE_SLOT, REDENOMINATE])],
     )
+    yield _migrate("no-migration", ("MIG-9",), "an empty list: no result, the state's own root", [])
     yield _migrate(
         "empty-program", ("MIG-8",), "no operation: only the schema version changes", [migration([], "none")]
     )
