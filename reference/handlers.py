@@ -20,6 +20,7 @@ from forkspec import (
     coordination,
     flags,
     forkid,
+    governance,
     migration,
     negotiation,
     peers,
@@ -458,6 +459,47 @@ def _endpoint_status(data: JsonObject, _preset: Preset) -> JsonObject:
     }
 
 
+def _governance_tally(data: JsonObject, preset: Preset) -> JsonObject:
+    proposal = data["proposal"]
+    kind = proposal.get("upgrade_kind")
+    result = governance.tally(
+        governance.Proposal(
+            governance.ProposalType(proposal["type"]),
+            classification.UpgradeKind(kind) if kind is not None else None,
+            proposal["voting_opens_at"],
+        ),
+        [governance.Voter(entry["id"], entry["stake"]) for entry in data["validators"]],
+        [governance.Voter(entry["id"], entry["tokens"]) for entry in data["holders"]],
+        [
+            governance.Ballot(
+                governance.Chamber(entry["chamber"]),
+                entry["voter"],
+                governance.Choice(entry["choice"]),
+                entry["at"],
+            )
+            for entry in data["ballots"]
+        ],
+        preset,
+    )
+    return {
+        "chambers": [
+            {
+                "chamber": chamber.chamber.value,
+                "eligible": chamber.eligible,
+                "yes": chamber.yes,
+                "no": chamber.no,
+                "abstain": chamber.abstain,
+            }
+            for chamber in result.chambers
+        ],
+        "voting_closes_at": result.voting_closes_at,
+        "quorum_met": result.quorum_met,
+        "approval_met": result.approval_met,
+        "stake_gate_met": result.stake_gate_met,
+        "verdict": result.verdict.value,
+    }
+
+
 def _transaction_validity(data: JsonObject, _preset: Preset) -> JsonObject:
     verdicts = compatibility.judge_transactions(
         [
@@ -521,6 +563,7 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("migrate", "migration", False, _migrate),
         Handler("endpoint_status", "compatibility", False, _endpoint_status),
         Handler("transaction_validity", "compatibility", False, _transaction_validity),
+        Handler("governance_tally", "governance", True, _governance_tally),
     )
 }
 

@@ -6,7 +6,7 @@ reference's one reader of files; everything else receives a `Preset` value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
@@ -14,6 +14,18 @@ import yaml
 from forkspec.errors import ErrorCode, ensure
 
 BASIS_POINTS = 10_000
+
+
+@dataclass(frozen=True)
+class ProposalRules:
+    """A proposal type's rules (GOV-1): quorum and approval in basis points, the voting period
+    in seconds, and whether the token holders vote as a second chamber."""
+
+    type: str
+    quorum_bps: int
+    approval_bps: int
+    voting_period_seconds: int
+    two_chamber: bool
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,11 @@ class Preset:
     voting_period_seconds: int
     schedule_window_seconds: int
     min_activation_lead_blocks: int
+    governance: tuple[ProposalRules, ...] = field(default=())
+
+    def proposal_rules(self, proposal_type: str) -> ProposalRules:
+        """The rules of `proposal_type` (GOV-1); every preset defines every type."""
+        return next(rules for rules in self.governance if rules.type == proposal_type)
 
 
 def preset_names() -> tuple[str, ...]:
@@ -51,4 +68,7 @@ def load_preset(name: str) -> Preset:
     """
     ensure(name in preset_names(), ErrorCode.UNKNOWN_PRESET, f"no preset named {name!r}")
     data = yaml.safe_load((files("forkspec.spec") / "presets" / f"{name}.yaml").read_text(encoding="utf-8"))
-    return Preset(**data)
+    governance = tuple(
+        ProposalRules(proposal_type, **rules) for proposal_type, rules in data.pop("governance").items()
+    )
+    return Preset(**data, governance=governance)

@@ -15,8 +15,9 @@ import yaml
 from forkspec import HANDLERS, ErrorCode, SpecError, run_handler
 from forkspec.flags import FLAG_REGISTRY
 from forkspec.forkid import TIMESTAMP_THRESHOLD
+from forkspec.governance import ProposalType
 from forkspec.handlers import handler_schema_path
-from forkspec.presets import BASIS_POINTS, Preset, load_preset, preset_names
+from forkspec.presets import BASIS_POINTS, Preset, ProposalRules, load_preset, preset_names
 from forkspec.schemas import first_violation, validator
 from hypothesis import given
 from hypothesis import strategies as st
@@ -238,6 +239,31 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {"verdicts": [{"accepted": True, "code": None}, {"accepted": False, "code": "UNKNOWN_TX_FIELD"}]},
     ),
+    # Weights 11 and 10 for 121 and 100 tokens; approval 6000 * 1/2 + 4000 * 11/21 >= 5001 * 1.
+    "governance_tally": (
+        {
+            "proposal": {"type": "parameter_change", "voting_opens_at": 0},
+            "validators": [{"id": "a", "stake": 1}, {"id": "b", "stake": 1}],
+            "holders": [{"id": "x", "tokens": 121}, {"id": "y", "tokens": 100}],
+            "ballots": [
+                {"chamber": "validators", "voter": "a", "choice": "yes", "at": 0},
+                {"chamber": "validators", "voter": "b", "choice": "no", "at": 0},
+                {"chamber": "holders", "voter": "x", "choice": "yes", "at": 0},
+                {"chamber": "holders", "voter": "y", "choice": "no", "at": 419},
+            ],
+        },
+        {
+            "chambers": [
+                {"chamber": "validators", "eligible": 2, "yes": 1, "no": 1, "abstain": 0},
+                {"chamber": "holders", "eligible": 21, "yes": 11, "no": 10, "abstain": 0},
+            ],
+            "voting_closes_at": 604_800,
+            "quorum_met": True,
+            "approval_met": True,
+            "stake_gate_met": None,
+            "verdict": "passed",
+        },
+    ),
     "endpoint_status": (
         {
             "registry": [{"name": "rpc/a", "deprecated_in": "2.0.0", "removed_in": "4.0.0", "guide": "g.md"}],
@@ -325,8 +351,11 @@ def test_handler_metadata(name: str) -> None:
         "peers",
         "migration",
         "compatibility",
+        "governance",
     }
-    assert handler.reads_preset == (handler.area in {"classification", "coordination", "schedule"})
+    assert handler.reads_preset == (
+        handler.area in {"classification", "coordination", "schedule", "governance"}
+    )
     for definition in ("input", "output"):
         validator(handler_schema_path(name), definition)
 
@@ -458,14 +487,19 @@ def test_shipped_preset_file(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert set(data) == {field.name for field in dataclasses.fields(Preset)}
     assert data["name"] == path.stem
-    numbers = {key: value for key, value in data.items() if key != "name"}
+    numbers = {key: value for key, value in data.items() if key not in ("name", "governance")}
     for key, value in numbers.items():
         assert type(value) is int, key
         assert value >= 0, key
     assert 0 < data["soft_fork_threshold_bps"] <= BASIS_POINTS
     assert 0 < data["hard_fork_threshold_bps"] <= BASIS_POINTS
     assert first_violation(validator("preset.json"), data) is None
-    assert load_preset(path.stem) == Preset(**data)
+    preset = load_preset(path.stem)
+    assert preset == Preset(**numbers, name=data["name"], governance=preset.governance)
+    assert {rules.type: rules for rules in preset.governance} == {
+        name: ProposalRules(name, **rules) for name, rules in data["governance"].items()
+    }
+    assert [rules.type for rules in preset.governance] == [proposal.value for proposal in ProposalType]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1144,6 +1178,37 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
                     {"version": integers, "fields": st.lists(st.sampled_from(["a", "b", "c"]), max_size=3)}
                 ),
                 max_size=3,
+            ),
+        }
+    ),
+    "governance_tally": st.fixed_dictionaries(
+        {
+            "proposal": st.fixed_dictionaries(
+                {
+                    "type": st.sampled_from(
+                        ["protocol_upgrade", "parameter_change", "treasury_spending", "emergency_action"]
+                    ),
+                    "voting_opens_at": integers,
+                },
+                optional={"upgrade_kind": st.sampled_from(["soft_fork", "hard_fork", "client_update"])},
+            ),
+            "validators": st.lists(
+                st.fixed_dictionaries({"id": st.sampled_from(["a", "b", "c"]), "stake": integers}), max_size=3
+            ),
+            "holders": st.lists(
+                st.fixed_dictionaries({"id": st.sampled_from(["a", "x", "y"]), "tokens": integers}),
+                max_size=3,
+            ),
+            "ballots": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "chamber": st.sampled_from(["validators", "holders"]),
+                        "voter": st.sampled_from(["a", "b", "x"]),
+                        "choice": st.sampled_from(["yes", "no", "abstain"]),
+                        "at": integers,
+                    }
+                ),
+                max_size=4,
             ),
         }
     ),

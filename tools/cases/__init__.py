@@ -153,6 +153,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         coordination,
         flags,
         forkid,
+        governance,
         migration,
         negotiation,
         peers,
@@ -172,6 +173,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         peers,
         migration,
         compatibility,
+        governance,
     ):
         yield from area.case_specs()
 
