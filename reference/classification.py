@@ -131,6 +131,13 @@ def tally_support(kind: UpgradeKind, validators: Sequence[Validator], preset: Pr
     total = sum(validator.stake for validator in validators)
     ensure(total > 0, ErrorCode.NO_STAKE, "the validator set holds no stake")
     supporting = sum(validator.stake for validator in validators if validator.supports)
+    return support_against_threshold(kind, supporting, total, preset)
+
+
+def support_against_threshold(kind: UpgradeKind, supporting: int, total: int, preset: Preset) -> SupportTally:
+    """`supporting` stake of a set holding `total` against the threshold of `kind`: the one test
+    of stake support, which the coordination vote (through `tally_support`) and the governance
+    stake gate (GOV-8) share. Implements: CLS-6."""
     threshold = upgrade_policy(kind, preset).threshold_bps
     return SupportTally(supporting, total, threshold, meets_threshold(supporting, total, threshold))
 

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
-from forkspec.classification import UpgradeKind, Validator, tally_support
-from forkspec.errors import ErrorCode, check_range, ensure, reject
+from forkspec.classification import UpgradeKind, support_against_threshold
+from forkspec.errors import ErrorCode, check_range, ensure, range_detail, reject
 from forkspec.logic import both, if_then_else, negation
 from forkspec.presets import BASIS_POINTS, Preset, ProposalRules
 from forkspec.versioning import UINT64_MAX
@@ -112,13 +112,8 @@ class Tally(NamedTuple):
 
 def quadratic_weight(tokens: int) -> int:
     """A holder's voting weight: the floor of the square root of its tokens, the one `weight`
-    for which `is_quadratic_weight` holds. Implements: GOV-3."""
+    with weight^2 <= tokens < (weight + 1)^2. Implements: GOV-3."""
     return math.isqrt(tokens)
-
-
-def is_quadratic_weight(weight: int, tokens: int) -> bool:
-    """GOV-3's definition of the weight of `tokens`: weight^2 <= tokens < (weight + 1)^2."""
-    return both(both(weight >= 0, weight * weight <= tokens), tokens < (weight + 1) * (weight + 1))
 
 
 def weighted_share_at_least(
@@ -147,12 +142,14 @@ def verdict(quorum_met: bool, approval_met: bool, stake_gate_met: bool) -> Verdi
 def _electorate(
     voters: Sequence[Voter], high: int, range_code: ErrorCode, duplicate_code: ErrorCode, what: str
 ) -> dict[str, int]:
-    """The holdings of a chamber by voter, checked in list order (GOV-2)."""
+    """The holdings of a chamber by voter, each entry checked for a duplicate, then its range,
+    in list order as CLS-7 checks a validator set (GOV-2)."""
     holdings: dict[str, int] = {}
     for voter in voters:
-        check_range(voter.holding, 0, high, range_code, f"{what} of {voter.id!r}")
         if voter.id in holdings:
             reject(duplicate_code, f"{voter.id!r} appears twice")
+        if not 0 <= voter.holding <= high:
+            reject(range_code, range_detail(f"{what} of {voter.id!r}", voter.holding, 0, high))
         holdings[voter.id] = voter.holding
     return holdings
 
@@ -200,42 +197,48 @@ def tally(
             ErrorCode.NO_HOLDER_WEIGHT,
             "the token holders hold no voting weight",
         )
-    closes_at = proposal.voting_opens_at + rules.voting_period_seconds
-    counted = {chamber: {choice: 0 for choice in Choice} for chamber in weights}
-    voted: dict[Chamber, set[str]] = {chamber: set() for chamber in weights}
-    approving = set()
+    opens_at = proposal.voting_opens_at
+    closes_at = opens_at + rules.voting_period_seconds
+    # Per chamber: its weights, the voters who voted, and the weight counted for each choice.
+    books: dict[Chamber, tuple[dict[str, int], set[str], dict[Choice, int]]] = {
+        chamber: (chamber_weights, set(), dict.fromkeys(Choice, 0))
+        for chamber, chamber_weights in weights.items()
+    }
     # The details are built only for a ballot that is rejected: the loop runs once per ballot.
     for index, ballot in enumerate(ballots):
-        check_range(ballot.at, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"ballots[{index}].at")
-        chamber_weights = weights.get(ballot.chamber)
-        if chamber_weights is None:
+        at = ballot.at
+        if not 0 <= at <= UINT64_MAX:
+            reject(ErrorCode.TIMESTAMP_OUT_OF_RANGE, range_detail(f"ballots[{index}].at", at, 0, UINT64_MAX))
+        book = books.get(ballot.chamber)
+        if book is None:
             reject(ErrorCode.CHAMBER_NOT_IN_PROPOSAL, f"a {proposal.type} is voted by the validators only")
+        chamber_weights, already, counts = book
         weight = chamber_weights.get(ballot.voter)
         if weight is None:
             reject(ErrorCode.UNKNOWN_VOTER, f"{ballot.voter!r} is not among the {ballot.chamber}")
-        if not proposal.voting_opens_at <= ballot.at < closes_at:
+        if not opens_at <= at < closes_at:
             reject(
                 ErrorCode.BALLOT_OUTSIDE_WINDOW,
-                f"ballots[{index}] at {ballot.at} is outside {proposal.voting_opens_at}..{closes_at - 1}",
+                f"ballots[{index}] at {at} is outside {opens_at}..{closes_at - 1}",
             )
-        if ballot.voter in voted[ballot.chamber]:
+        if ballot.voter in already:
             reject(ErrorCode.DUPLICATE_BALLOT, f"{ballot.voter!r} already voted among the {ballot.chamber}")
-        voted[ballot.chamber].add(ballot.voter)
-        counted[ballot.chamber][ballot.choice] += weight
-        if ballot.chamber is Chamber.VALIDATORS and ballot.choice is Choice.YES:
-            approving.add(ballot.voter)
+        already.add(ballot.voter)
+        counts[ballot.choice] += weight
     chambers = tuple(
         ChamberTally(
             chamber,
-            sum(weights[chamber].values()),
-            counted[chamber][Choice.YES],
-            counted[chamber][Choice.NO],
-            counted[chamber][Choice.ABSTAIN],
+            sum(chamber_weights.values()),
+            counts[Choice.YES],
+            counts[Choice.NO],
+            counts[Choice.ABSTAIN],
         )
-        for chamber in weights
+        for chamber, (chamber_weights, _, counts) in books.items()
     )
     validator_chamber = chambers[0]
-    holder_chamber = chambers[1] if rules.two_chamber else ChamberTally(Chamber.HOLDERS, 0, 0, 0, 0)
+    # With one chamber the holders' share is 0, so the chamber in its place only multiplies both
+    # sides by its (positive) denominators: the validators' own stands in.
+    holder_chamber = chambers[-1]
     holder_share = HOLDER_CHAMBER_BPS if rules.two_chamber else 0
     quorum_met = weighted_share_at_least(
         validator_chamber.participating,
@@ -253,10 +256,12 @@ def tally(
         holder_share,
         rules.approval_bps,
     )
+    # The gate: the validators' yes stake against the whole set (GOV-8), by CLS-6's own test.
     stake_gate_met: bool | None = None
     if proposal.upgrade_kind is not None:
-        support = [Validator(voter, stake, voter in approving) for voter, stake in stakes.items()]
-        stake_gate_met = tally_support(proposal.upgrade_kind, support, preset).met
+        stake_gate_met = support_against_threshold(
+            proposal.upgrade_kind, validator_chamber.yes, validator_chamber.eligible, preset
+        ).met
     return Tally(
         chambers,
         closes_at,

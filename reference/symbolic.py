@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import Enum
+from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -224,3 +225,26 @@ class BitVectorSort:
     def value(self, evaluated: Any) -> int:
         """The unsigned integer a constant of the sort stands for."""
         return int(evaluated.as_long())
+
+
+class RealSort:
+    """Real numbers as the sort of a proof's variables: voting weights, whose tests are
+    homogeneous per chamber, so that a claim proved over the reals holds for every integer
+    weight; a value in a model is decoded to an exact `Fraction`."""
+
+    name = "Real"
+
+    def symbol(self, name: str) -> Any:
+        """A fresh variable of the sort."""
+        return _z3().Real(name)
+
+    def expression(self, symbol: Any) -> Any:
+        """The z3 expression of a variable of the sort: the variable itself."""
+        return symbol
+
+    def value(self, evaluated: Any) -> Fraction:
+        """The rational number a constant of the sort stands for; an irrational algebraic
+        number, which no counterexample needs, is refused."""
+        if not _z3().is_rational_value(evaluated):
+            raise TypeError(f"{evaluated} is not a rational number")
+        return Fraction(evaluated.as_fraction())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ from forkspec.activation import DeploymentState, DeploymentTracker, TimeSignalin
 from forkspec.conformance.vectorfile import Case
 from forkspec.errors import SpecError
 from forkspec.forkid import TIMESTAMP_THRESHOLD
+from forkspec.governance import HOLDER_CHAMBER_BPS
 from forkspec.handlers import chain_from_json, deployment_from_json, run_handler
+from forkspec.presets import load_preset
 from forkspec.versioning import UINT64_MAX, parse_version
 
 from tests.support import fake_adapter, run_forkspec
@@ -103,6 +106,46 @@ def judged_differently_by_the_nodes_format(case: Case) -> bool:
     )
 
 
+def float_and_exact_shares_differ(case: Case) -> bool:
+    """Whether a governance_tally case has a quorum or approval test that a float computation of
+    the chambers' shares decides otherwise than the exact one (GEN-5, GOV-6)."""
+    if case.handler != "governance_tally" or case.output is None:
+        return False
+    rules = load_preset(case.preset).proposal_rules(case.input["proposal"]["type"])
+    share = HOLDER_CHAMBER_BPS if rules.two_chamber else 0
+    validators, *rest = case.output["chambers"]
+    holders = rest[0] if rest else {"eligible": 0, "yes": 0, "no": 0, "abstain": 0}
+
+    def decided_alike(part_v: int, whole_v: int, part_h: int, whole_h: int, threshold: int) -> bool:
+        floats = (10_000 - share) * (part_v / whole_v if whole_v else 0.0) + share * (
+            part_h / whole_h if whole_h else 0.0
+        )
+        exact = (10_000 - share) * Fraction(part_v, max(whole_v, 1)) + share * Fraction(
+            part_h, max(whole_h, 1)
+        )
+        return (floats >= threshold) == (exact >= threshold)
+
+    def participating(chamber: dict[str, int]) -> int:
+        return chamber["yes"] + chamber["no"] + chamber["abstain"]
+
+    return not (
+        decided_alike(
+            participating(validators),
+            validators["eligible"],
+            participating(holders),
+            holders["eligible"],
+            rules.quorum_bps,
+        )
+        and decided_alike(
+            validators["yes"],
+            validators["yes"] + validators["no"],
+            holders["yes"],
+            holders["yes"] + holders["no"],
+            rules.approval_bps,
+        )
+    )
+
+
 def exercises_speedy_trial_lock_in_precedence(case: Case) -> bool:
     """Whether a speedy_trial case crosses a boundary where lock-in and timeout both hold (SIG-8)."""
     if (
@@ -147,6 +190,7 @@ WRONG_ADAPTERS = [
     ("one-sided-required", refused_only_for_the_second_nodes_requirements, 2),
     ("no-restore-after-validation", restores_after_a_failed_validation, 2),
     ("node-format-rules", judged_differently_by_the_nodes_format, 2),
+    ("float-tally", float_and_exact_shares_differ, 2),
     ("skip-rule-1a", exercises_rule_1a, 5),
 ]
 

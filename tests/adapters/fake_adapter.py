@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from forkspec import activation, compatibility, forkid, migration, negotiation, versioning
+from forkspec import activation, compatibility, forkid, governance, migration, negotiation, versioning
 from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
 from forkspec.errors import ErrorCode
 
@@ -93,6 +93,15 @@ def node_format_judge_transaction(
     )
 
 
+def float_weighted_share_at_least(
+    part_v: int, whole_v: int, part_h: int, whole_h: int, holder_share_bps: int, threshold_bps: int
+) -> bool:
+    """The combined two-chamber test in binary floating point: each share a float quotient."""
+    share_v = part_v / whole_v if whole_v else 0.0
+    share_h = part_h / whole_h if whole_h else 0.0
+    return (10_000 - holder_share_bps) * share_v + holder_share_bps * share_h >= threshold_bps
+
+
 def is_trigger(request: dict[str, Any]) -> bool:
     """The requests the faulty modes misbehave on: every flags_subset case."""
     return bool(request["handler"] == "flags_subset")
@@ -124,6 +133,7 @@ MODES = (
     "one-sided-required",
     "no-restore-after-validation",
     "node-format-rules",
+    "float-tally",
     "no-hello",
     "versioning-only",
     "announces-nothing",
@@ -158,6 +168,8 @@ def main(arguments: list[str]) -> int:
         migration.run_migration = unrestoring_run_migration
     if mode == "node-format-rules":
         compatibility.judge_transaction = node_format_judge_transaction
+    if mode == "float-tally":
+        governance.weighted_share_at_least = float_weighted_share_at_least
     if mode == "no-hello":
         return 3
     held: list[dict[str, Any]] = []

@@ -122,6 +122,15 @@ def _type_cases() -> Iterator[CaseSpec]:
             ballots=ballots,
         )
     yield _tally(
+        "smallest-weights",
+        ("GOV-2", "GOV-3"),
+        "a stake of 1 and holders of 3 tokens and 0: the smallest weights that vote",
+        proposal=proposal("treasury_spending"),
+        validators=validators(("v1", 1)),
+        holders=holders(("h1", 3), ("h2", 0)),
+        ballots=[ballot("v1", "yes"), holder("h1", "yes")],
+    )
+    yield _tally(
         "emergency-action-no-holders",
         ("GOV-2",),
         "a one-chamber type needs no token holders",
@@ -150,6 +159,16 @@ def _type_cases() -> Iterator[CaseSpec]:
             "abstentions-count-for-quorum",
             [ballot("v1", "yes"), ballot("v2", "abstain"), ballot("v3", "abstain"), holder("h1", "abstain")],
             "abstentions lift participation; approval counts yes and no only",
+        ),
+        (
+            "quorum-paradox",
+            [ballot("v4", "yes"), holder("h4", "yes"), ballot("v3", "no")],
+            "a no lifts participation from 10% to 22%, past the 20% quorum: passed (GOV-7)",
+        ),
+        (
+            "quorum-paradox-without-the-no",
+            [ballot("v4", "yes"), holder("h4", "yes")],
+            "the same votes without the no: 10% participation, no quorum",
         ),
         (
             "same-id-both-chambers",
@@ -199,6 +218,25 @@ def _boundary_cases() -> Iterator[CaseSpec]:
             validators=validators(("yes", yes), ("no", no)),
             ballots=[ballot("yes", "yes"), ballot("no", "no")],
         )
+    # Exact rationals that binary floating point gets wrong (GEN-5): 6000 * 6/7 + 4000 * 3/14 is
+    # exactly 6000, which a float sum rounds below; 3/4 - 2^-62 rounds to 3/4 in a double.
+    yield _tally(
+        "approval-sevenths-exactly-at",
+        ("GEN-5", "GOV-6", "GOV-7"),
+        "6/7 of validators and 3/14 of holders yes: exactly 60%, passed",
+        proposal=proposal("treasury_spending"),
+        validators=validators(("yes", 6), ("no", 1)),
+        holders=holders(("yes", 9), ("no", 121)),
+        ballots=[ballot("yes", "yes"), ballot("no", "no"), holder("yes", "yes"), holder("no", "no")],
+    )
+    yield _tally(
+        "approval-one-part-in-2-62-below",
+        ("GEN-5", "GOV-6", "GOV-7"),
+        "yes 3 * 2^60 - 1 of 2^62 stake: below 75% by 2^-62, rejected",
+        proposal=proposal("emergency_action"),
+        validators=validators(("yes", 3 * 2**60 - 1), ("no", 2**60 + 1)),
+        ballots=[ballot("yes", "yes"), ballot("no", "no")],
+    )
     largest = 2**64 - 1
     yield _tally(
         "largest-weights",
@@ -276,7 +314,30 @@ def _gate_cases() -> Iterator[CaseSpec]:
 
 
 def _window_cases() -> Iterator[CaseSpec]:
-    """The voting window's two ends on both presets (GOV-4)."""
+    """The voting window's two ends on both presets, and windows at the ends of time (GOV-4)."""
+    yield _tally(
+        "window-from-time-0",
+        ("GOV-4", "GOV-10"),
+        "voting opens at 0 and a ballot comes at 0",
+        proposal=proposal("parameter_change", opens_at=0),
+        ballots=[ballot("v1", "yes", at=0)],
+    )
+    last = 2**64 - 1
+    yield _tally(
+        "window-to-the-last-second",
+        ("GOV-4", "GOV-10"),
+        "a window ending at 2^64: a ballot at 2^64-1 counts",
+        proposal=proposal("parameter_change", opens_at=2**64 - 604_800),
+        ballots=[ballot("v1", "yes", at=last)],
+    )
+    yield _tally(
+        "emergency-action-one-chamber-split",
+        ("GOV-6", "GOV-7"),
+        "one chamber, 3 of 4 stake yes with holders present: exactly 75%, passed",
+        proposal=proposal("emergency_action"),
+        validators=validators(("yes", 3), ("no", 1)),
+        ballots=[ballot("yes", "yes"), ballot("no", "no")],
+    )
     for preset, period in (("mainnet", 604_800), ("minimal", 420)):
         closes = OPENS_AT + period
         for at, valid in ((OPENS_AT, True), (closes - 1, True), (closes, False), (OPENS_AT - 1, False)):
@@ -326,6 +387,13 @@ def _invalid_cases() -> Iterator[CaseSpec]:
             "voting opens at 2^64",
             {"proposal": {**PROTOCOL, "voting_opens_at": 2**64}},
         ),
+        (
+            "opens-at-negative",
+            ("GOV-10",),
+            "voting opens at -1",
+            {"proposal": {**PROTOCOL, "voting_opens_at": -1}},
+        ),
+        ("ballot-time-negative", ("GOV-4",), "a ballot at -1", {"ballots": [ballot("v1", "yes", at=-1)]}),
         ("stake-negative", ("GOV-2",), "a stake of -1", {"validators": validators(("v1", -1))}),
         ("stake-range", ("GOV-2",), "a stake of 2^64", {"validators": validators(("v1", 2**64))}),
         (
@@ -384,9 +452,9 @@ def _invalid_cases() -> Iterator[CaseSpec]:
             {"proposal": proposal("protocol_upgrade", opens_at=2**64)},
         ),
         (
-            "range-before-duplicate",
+            "duplicate-before-range",
             ("GOV-10",),
-            "a validator twice, the second out of range: the range",
+            "a validator twice, the second out of range: the duplicate",
             {"validators": validators(("v1", 1), ("v1", 2**64))},
         ),
         (

@@ -56,6 +56,7 @@ AREAS = (
     "forkspec.tools.proofs.negotiation",
     "forkspec.tools.proofs.migration",
     "forkspec.tools.proofs.compatibility",
+    "forkspec.tools.proofs.governance",
 )
 
 
