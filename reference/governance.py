@@ -185,15 +185,17 @@ def tally(
     stakes = _electorate(
         validators, UINT64_MAX, ErrorCode.STAKE_OUT_OF_RANGE, ErrorCode.DUPLICATE_VALIDATOR, "stake"
     )
-    ensure(sum(stakes.values()) > 0, ErrorCode.NO_STAKE, "the validator set holds no stake")
+    eligible = {Chamber.VALIDATORS: sum(stakes.values())}
+    ensure(eligible[Chamber.VALIDATORS] > 0, ErrorCode.NO_STAKE, "the validator set holds no stake")
     tokens = _electorate(
         holders, UINT128_MAX, ErrorCode.TOKENS_OUT_OF_RANGE, ErrorCode.DUPLICATE_HOLDER, "tokens"
     )
     weights = {Chamber.VALIDATORS: stakes}
     if rules.two_chamber:
         weights[Chamber.HOLDERS] = {holder: quadratic_weight(amount) for holder, amount in tokens.items()}
+        eligible[Chamber.HOLDERS] = sum(weights[Chamber.HOLDERS].values())
         ensure(
-            sum(weights[Chamber.HOLDERS].values()) > 0,
+            eligible[Chamber.HOLDERS] > 0,
             ErrorCode.NO_HOLDER_WEIGHT,
             "the token holders hold no voting weight",
         )
@@ -228,12 +230,12 @@ def tally(
     chambers = tuple(
         ChamberTally(
             chamber,
-            sum(chamber_weights.values()),
+            eligible[chamber],
             counts[Choice.YES],
             counts[Choice.NO],
             counts[Choice.ABSTAIN],
         )
-        for chamber, (chamber_weights, _, counts) in books.items()
+        for chamber, (_, _, counts) in books.items()
     )
     validator_chamber = chambers[0]
     # With one chamber the holders' share is 0, so the chamber in its place only multiplies both
