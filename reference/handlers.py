@@ -18,9 +18,11 @@ from forkspec import (
     classification,
     compatibility,
     coordination,
+    emergency,
     flags,
     forkid,
     governance,
+    hpke,
     migration,
     negotiation,
     peers,
@@ -529,6 +531,70 @@ def _transaction_validity(data: JsonObject, _preset: Preset) -> JsonObject:
     }
 
 
+def _report_seal(data: JsonObject, _preset: Preset) -> JsonObject:
+    enc, ciphertext = hpke.seal(
+        *(bytes.fromhex(data[name]) for name in ("recipient_public_key", "seed", "info", "aad", "plaintext"))
+    )
+    return {"enc": enc.hex(), "ciphertext": ciphertext.hex()}
+
+
+def _report_open(data: JsonObject, _preset: Preset) -> JsonObject:
+    plaintext = hpke.open_sealed(
+        *(bytes.fromhex(data[name]) for name in ("recipient_private_key", "enc", "info", "aad", "ciphertext"))
+    )
+    return {"plaintext": plaintext.hex()}
+
+
+def _emergency_timeline(data: JsonObject, preset: Preset) -> JsonObject:
+    assert preset.emergency is not None
+    events = [
+        emergency.Event(
+            emergency.Step(entry["step"]),
+            entry["at"],
+            emergency.Severity(entry["severity"]) if "severity" in entry else None,
+        )
+        for entry in data["events"]
+    ]
+    result = emergency.timeline(events, data["now"], preset.emergency)
+    return {
+        "state": result.state.value,
+        "severity": None if result.severity is None else result.severity.value,
+        "windows": [
+            {"step": window.step.value, "earliest": window.earliest, "latest": window.latest}
+            for window in result.windows
+        ],
+        "breaches": [
+            {"step": found.step.value, "kind": found.kind.value, "bound": found.bound}
+            for found in result.breaches
+        ],
+    }
+
+
+def _rollback_authorization(data: JsonObject, _preset: Preset) -> JsonObject:
+    node, council, rollback = data["node"], data["council"], data["rollback"]
+    message = emergency.authorize_rollback(
+        emergency.Council(tuple(bytes.fromhex(key) for key in council["members"]), council["threshold"]),
+        emergency.Rollback(
+            rollback["chain_id"],
+            rollback["target_height"],
+            bytes.fromhex(rollback["target_state_root"]),
+            bytes.fromhex(rollback["nonce"]),
+            rollback["expires_at"],
+            tuple(
+                emergency.Approval(bytes.fromhex(entry["signer"]), bytes.fromhex(entry["signature"]))
+                for entry in rollback["approvals"]
+            ),
+        ),
+        emergency.Node(
+            node["chain_id"],
+            node["height"],
+            node["now"],
+            frozenset(bytes.fromhex(nonce) for nonce in node["used_nonces"]),
+        ),
+    )
+    return {"message": message.hex(), "signers": len(rollback["approvals"])}
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -564,6 +630,10 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("endpoint_status", "compatibility", False, _endpoint_status),
         Handler("transaction_validity", "compatibility", False, _transaction_validity),
         Handler("governance_tally", "governance", True, _governance_tally),
+        Handler("emergency_timeline", "emergency", True, _emergency_timeline),
+        Handler("report_seal", "emergency", False, _report_seal),
+        Handler("report_open", "emergency", False, _report_open),
+        Handler("rollback_authorization", "emergency", False, _rollback_authorization),
     )
 }
 

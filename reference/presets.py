@@ -29,6 +29,32 @@ class ProposalRules:
 
 
 @dataclass(frozen=True)
+class SeverityWindows:
+    """A severity's windows (EMG-3, EMG-4): the patch's latest time after the report, and the
+    activation's earliest and latest time after the patch (`None`: no latest)."""
+
+    severity: str
+    patch_seconds: int
+    activation_min_seconds: int
+    activation_max_seconds: int | None
+
+
+@dataclass(frozen=True)
+class EmergencyRules:
+    """The windows of the emergency patch process (EMG-2 to EMG-5), in seconds."""
+
+    triage_seconds: int
+    validator_notice_seconds: int
+    public_disclosure_min_seconds: int
+    public_disclosure_max_seconds: int
+    severities: tuple[SeverityWindows, ...]
+
+    def windows(self, severity: str) -> SeverityWindows:
+        """The windows of `severity` (EMG-3); every preset defines every severity."""
+        return next(windows for windows in self.severities if windows.severity == severity)
+
+
+@dataclass(frozen=True)
 class Preset:
     """One network's parameters. Thresholds are basis points, durations seconds."""
 
@@ -44,6 +70,7 @@ class Preset:
     schedule_window_seconds: int
     min_activation_lead_blocks: int
     governance: tuple[ProposalRules, ...] = field(default=())
+    emergency: EmergencyRules | None = None
 
     def proposal_rules(self, proposal_type: str) -> ProposalRules:
         """The rules of `proposal_type` (GOV-1); every preset defines every type."""
@@ -71,4 +98,6 @@ def load_preset(name: str) -> Preset:
     governance = tuple(
         ProposalRules(proposal_type, **rules) for proposal_type, rules in data.pop("governance").items()
     )
-    return Preset(**data, governance=governance)
+    emergency = data.pop("emergency")
+    severities = tuple(SeverityWindows(name, **windows) for name, windows in emergency.pop("severities").items())
+    return Preset(**data, governance=governance, emergency=EmergencyRules(**emergency, severities=severities))

@@ -106,6 +106,14 @@ def judged_differently_by_the_nodes_format(case: Case) -> bool:
     )
 
 
+def lists_a_signer_twice(case: Case) -> bool:
+    """Whether a rollback_authorization case lists one signer in two approvals (EMG-14)."""
+    if case.handler != "rollback_authorization":
+        return False
+    signers = [entry["signer"] for entry in case.input["rollback"]["approvals"]]
+    return len(set(signers)) < len(signers)
+
+
 def float_and_exact_shares_differ(case: Case) -> bool:
     """Whether a governance_tally case has a quorum or approval test that a float computation of
     the chambers' shares decides otherwise than the exact one (GEN-5, GOV-6)."""
@@ -191,6 +199,7 @@ WRONG_ADAPTERS = [
     ("no-restore-after-validation", restores_after_a_failed_validation, 2),
     ("node-format-rules", judged_differently_by_the_nodes_format, 2),
     ("float-tally", float_and_exact_shares_differ, 2),
+    ("duplicate-signer-counted", lists_a_signer_twice, 3),
     ("skip-rule-1a", exercises_rule_1a, 5),
 ]
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from forkspec import HANDLERS, ErrorCode, SpecError, run_handler
 from forkspec.flags import FLAG_REGISTRY
 from forkspec.forkid import TIMESTAMP_THRESHOLD
@@ -65,6 +67,25 @@ NODE = {
     **MAINNET_FORKS,
     "head": {"height": 7987396, "time": 0},
 }
+# A one-member council's approval of a rollback on chain 5 to height 9 (EMG-9): the message
+# written out field by field, independently of the reference's encoder.
+ROLLBACK_SIGNER = Ed25519PrivateKey.from_private_bytes(bytes(32))
+ROLLBACK_SIGNER_PUBLIC = ROLLBACK_SIGNER.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+ROLLBACK_FIELDS = {
+    "chain_id": 5,
+    "target_height": 9,
+    "target_state_root": "ab" * 32,
+    "nonce": "01" * 32,
+    "expires_at": 100,
+}
+ROLLBACK_MESSAGE = b"forkspec/emergency-rollback/v1" + bytes.fromhex(
+    "0000000000000005" + "0000000000000009" + "ab" * 32 + "01" * 32 + "0000000000000064"
+)
+ROLLBACK_APPROVAL = {
+    "signer": ROLLBACK_SIGNER_PUBLIC,
+    "signature": ROLLBACK_SIGNER.sign(ROLLBACK_MESSAGE).hex(),
+}
+
 VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "version_parse": (
         {"version": "1.2.3-rc.1+build.5"},
@@ -264,6 +285,59 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "verdict": "passed",
         },
     ),
+    # A high-severity report on mainnet: triaged after 1 h, patched after 4 days (due within 3).
+    "emergency_timeline": (
+        {
+            "events": [
+                {"step": "reported", "at": 0},
+                {"step": "triaged", "at": 3600, "severity": "high"},
+                {"step": "patch_released", "at": 345_600},
+            ],
+            "now": 345_600,
+        },
+        {
+            "state": "patch_released",
+            "severity": "high",
+            "windows": [
+                {"step": "triaged", "earliest": None, "latest": 21_600},
+                {"step": "patch_released", "earliest": None, "latest": 259_200},
+                {"step": "validators_notified", "earliest": None, "latest": 349_200},
+            ],
+            "breaches": [{"step": "patch_released", "kind": "late", "bound": 259_200}],
+        },
+    ),
+    # RFC 9180 A.2.1, base mode, the first encryption (sequence number 0).
+    "report_seal": (
+        {
+            "recipient_public_key": "4310ee97d88cc1f088a5576c77ab0cf5c3ac797f3d95139c6c84b5429c59662a",
+            "seed": "909a9b35d3dc4713a5e72a4da274b55d3d3821a37e5d099e74a647db583a904b",
+            "info": "4f6465206f6e2061204772656369616e2055726e",
+            "aad": "436f756e742d30",
+            "plaintext": "4265617574792069732074727574682c20747275746820626561757479",
+        },
+        {
+            "enc": "1afa08d3dec047a643885163f1180476fa7ddb54c6a8029ea33f95796bf2ac4a",
+            "ciphertext": "1c5250d8034ec2b784ba2cfd69dbdb8af406cfe3ff938e131f0def8c8b60b4db21993c62ce81883d2dd1b51a28",
+        },
+    ),
+    "report_open": (
+        {
+            "recipient_private_key": "8057991eef8f1f1af18f4a9491d16a1ce333f695d4db8e38da75975c4478e0fb",
+            "enc": "1afa08d3dec047a643885163f1180476fa7ddb54c6a8029ea33f95796bf2ac4a",
+            "info": "4f6465206f6e2061204772656369616e2055726e",
+            "aad": "436f756e742d30",
+            "ciphertext": "1c5250d8034ec2b784ba2cfd69dbdb8af406cfe3ff938e131f0def8c8b60b4db21993c62ce81883d2dd1b51a28",
+        },
+        {"plaintext": "4265617574792069732074727574682c20747275746820626561757479"},
+    ),
+    "rollback_authorization": (
+        {
+            "node": {"chain_id": 5, "height": 10, "now": 100, "used_nonces": []},
+            "council": {"members": [ROLLBACK_SIGNER_PUBLIC], "threshold": 1},
+            "rollback": {**ROLLBACK_FIELDS, "approvals": [ROLLBACK_APPROVAL]},
+        },
+        {"message": ROLLBACK_MESSAGE.hex(), "signers": 1},
+    ),
     "endpoint_status": (
         {
             "registry": [{"name": "rpc/a", "deprecated_in": "2.0.0", "removed_in": "4.0.0", "guide": "g.md"}],
@@ -352,9 +426,11 @@ def test_handler_metadata(name: str) -> None:
         "migration",
         "compatibility",
         "governance",
+        "emergency",
     }
     assert handler.reads_preset == (
         handler.area in {"classification", "coordination", "schedule", "governance"}
+        or name == "emergency_timeline"
     )
     for definition in ("input", "output"):
         validator(handler_schema_path(name), definition)
@@ -487,7 +563,7 @@ def test_shipped_preset_file(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert set(data) == {field.name for field in dataclasses.fields(Preset)}
     assert data["name"] == path.stem
-    numbers = {key: value for key, value in data.items() if key not in ("name", "governance")}
+    numbers = {key: value for key, value in data.items() if key not in ("name", "governance", "emergency")}
     for key, value in numbers.items():
         assert type(value) is int, key
         assert value >= 0, key
@@ -495,7 +571,9 @@ def test_shipped_preset_file(path: Path) -> None:
     assert 0 < data["hard_fork_threshold_bps"] <= BASIS_POINTS
     assert first_violation(validator("preset.json"), data) is None
     preset = load_preset(path.stem)
-    assert preset == Preset(**numbers, name=data["name"], governance=preset.governance)
+    assert preset == Preset(
+        **numbers, name=data["name"], governance=preset.governance, emergency=preset.emergency
+    )
     assert {rules.type: rules for rules in preset.governance} == {
         name: ProposalRules(name, **rules) for name, rules in data["governance"].items()
     }
@@ -1209,6 +1287,77 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
                     }
                 ),
                 max_size=4,
+            ),
+        }
+    ),
+    "emergency_timeline": st.fixed_dictionaries(
+        {
+            "events": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "step": st.sampled_from(["reported", "triaged", "patch_released", "activated"]),
+                        "at": integers,
+                    },
+                    optional={"severity": st.sampled_from(["critical", "low"])},
+                ),
+                min_size=1,
+                max_size=4,
+            ),
+            "now": integers,
+        }
+    ),
+    "report_seal": st.fixed_dictionaries(
+        {
+            name: st.binary(max_size=40).map(bytes.hex)
+            for name in ("recipient_public_key", "seed", "info", "aad", "plaintext")
+        }
+    ),
+    "report_open": st.fixed_dictionaries(
+        {
+            name: st.binary(max_size=40).map(bytes.hex)
+            for name in ("recipient_private_key", "enc", "info", "aad", "ciphertext")
+        }
+    ),
+    "rollback_authorization": st.fixed_dictionaries(
+        {
+            "node": st.fixed_dictionaries(
+                {
+                    "chain_id": integers,
+                    "height": integers,
+                    "now": integers,
+                    "used_nonces": st.lists(st.sampled_from(["01" * 32, "02" * 32]), max_size=2),
+                }
+            ),
+            "council": st.fixed_dictionaries(
+                {
+                    "members": st.lists(
+                        st.sampled_from([ROLLBACK_SIGNER_PUBLIC, "ff" * 32, "00" * 31]),
+                        min_size=1,
+                        max_size=3,
+                    ),
+                    "threshold": integers,
+                }
+            ),
+            "rollback": st.fixed_dictionaries(
+                {
+                    "chain_id": integers,
+                    "target_height": integers,
+                    "target_state_root": st.just("ab" * 32),
+                    "nonce": st.sampled_from(["01" * 32, "02" * 32]),
+                    "expires_at": integers,
+                    "approvals": st.lists(
+                        st.one_of(
+                            st.just(ROLLBACK_APPROVAL),
+                            st.fixed_dictionaries(
+                                {
+                                    "signer": st.sampled_from([ROLLBACK_SIGNER_PUBLIC, "00" * 33]),
+                                    "signature": st.binary(max_size=70).map(bytes.hex),
+                                }
+                            ),
+                        ),
+                        max_size=3,
+                    ),
+                }
             ),
         }
     ),

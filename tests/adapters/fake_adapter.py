@@ -14,7 +14,16 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from forkspec import activation, compatibility, forkid, governance, migration, negotiation, versioning
+from forkspec import (
+    activation,
+    compatibility,
+    emergency,
+    forkid,
+    governance,
+    migration,
+    negotiation,
+    versioning,
+)
 from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
 from forkspec.errors import ErrorCode
 
@@ -102,6 +111,11 @@ def float_weighted_share_at_least(
     return (10_000 - holder_share_bps) * share_v + holder_share_bps * share_h >= threshold_bps
 
 
+def never_counted_before(_signer: bytes, _counted: set[bytes]) -> bool:
+    """The duplicate check of EMG-14 left out: a member listed twice counts twice."""
+    return False
+
+
 def is_trigger(request: dict[str, Any]) -> bool:
     """The requests the faulty modes misbehave on: every flags_subset case."""
     return bool(request["handler"] == "flags_subset")
@@ -134,6 +148,7 @@ MODES = (
     "no-restore-after-validation",
     "node-format-rules",
     "float-tally",
+    "duplicate-signer-counted",
     "no-hello",
     "versioning-only",
     "announces-nothing",
@@ -170,6 +185,8 @@ def main(arguments: list[str]) -> int:
         compatibility.judge_transaction = node_format_judge_transaction
     if mode == "float-tally":
         governance.weighted_share_at_least = float_weighted_share_at_least
+    if mode == "duplicate-signer-counted":
+        emergency.signer_already_counted = never_counted_before
     if mode == "no-hello":
         return 3
     held: list[dict[str, Any]] = []

@@ -151,6 +151,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         classification,
         compatibility,
         coordination,
+        emergency,
         flags,
         forkid,
         governance,
@@ -174,6 +175,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         migration,
         compatibility,
         governance,
+        emergency,
     ):
         yield from area.case_specs()
 

@@ -57,6 +57,7 @@ AREAS = (
     "forkspec.tools.proofs.migration",
     "forkspec.tools.proofs.compatibility",
     "forkspec.tools.proofs.governance",
+    "forkspec.tools.proofs.emergency",
 )
 
 
