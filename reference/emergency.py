@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from forkspec.activation import UINT32_MAX
 from forkspec.errors import ErrorCode, check_range, ensure, reject
 from forkspec.logic import both

@@ -99,5 +99,7 @@ def load_preset(name: str) -> Preset:
         ProposalRules(proposal_type, **rules) for proposal_type, rules in data.pop("governance").items()
     )
     emergency = data.pop("emergency")
-    severities = tuple(SeverityWindows(name, **windows) for name, windows in emergency.pop("severities").items())
+    severities = tuple(
+        SeverityWindows(name, **windows) for name, windows in emergency.pop("severities").items()
+    )
     return Preset(**data, governance=governance, emergency=EmergencyRules(**emergency, severities=severities))

@@ -110,7 +110,14 @@ def lists_a_signer_twice(case: Case) -> bool:
     """Whether a rollback_authorization case lists one signer in two approvals (EMG-14)."""
     if case.handler != "rollback_authorization":
         return False
-    signers = [entry["signer"] for entry in case.input["rollback"]["approvals"]]
+    rollback = case.input.get("rollback")
+    if not isinstance(rollback, dict) or not isinstance(rollback.get("approvals"), list):
+        return False
+    signers = [
+        entry["signer"]
+        for entry in rollback["approvals"]
+        if isinstance(entry, dict) and isinstance(entry.get("signer"), str)
+    ]
     return len(set(signers)) < len(signers)
 
 

@@ -86,6 +86,11 @@ ROLLBACK_APPROVAL = {
     "signature": ROLLBACK_SIGNER.sign(ROLLBACK_MESSAGE).hex(),
 }
 
+# RFC 9180 A.2.1, sequence 0: the ciphertext of pt under aad "Count-0".
+RFC_9180_A21_CIPHERTEXT = (
+    "1c5250d8034ec2b784ba2cfd69dbdb8af406cfe3ff938e131f0def8c8b60b4db21993c62ce81883d2dd1b51a28"
+)
+
 VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "version_parse": (
         {"version": "1.2.3-rc.1+build.5"},
@@ -317,7 +322,7 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {
             "enc": "1afa08d3dec047a643885163f1180476fa7ddb54c6a8029ea33f95796bf2ac4a",
-            "ciphertext": "1c5250d8034ec2b784ba2cfd69dbdb8af406cfe3ff938e131f0def8c8b60b4db21993c62ce81883d2dd1b51a28",
+            "ciphertext": RFC_9180_A21_CIPHERTEXT,
         },
     ),
     "report_open": (
@@ -326,7 +331,7 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "enc": "1afa08d3dec047a643885163f1180476fa7ddb54c6a8029ea33f95796bf2ac4a",
             "info": "4f6465206f6e2061204772656369616e2055726e",
             "aad": "436f756e742d30",
-            "ciphertext": "1c5250d8034ec2b784ba2cfd69dbdb8af406cfe3ff938e131f0def8c8b60b4db21993c62ce81883d2dd1b51a28",
+            "ciphertext": RFC_9180_A21_CIPHERTEXT,
         },
         {"plaintext": "4265617574792069732074727574682c20747275746820626561757479"},
     ),

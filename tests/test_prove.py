@@ -84,7 +84,7 @@ def test_a_subset_runs_only_the_selected_obligations_and_writes_nothing() -> Non
     assert lines == ["PRF-1"]
     assert "1 obligations, 0 failed" in run.output
     assert (PROOFS / "README.md").read_bytes() == before
-    by_title = prove("-k", "conflicting")
+    by_title = prove("-k", "conflicting blocks")
     assert [line.split()[0] for line in by_title.output.splitlines() if line.startswith("PRF-")] == ["PRF-10"]
 
 

@@ -15,7 +15,6 @@ import argparse
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 from forkspec.emergency import Approval, Council, Node, Rollback, authorize_rollback, rollback_message
 from forkspec.tools.bench_reference import best_seconds
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 from forkspec import emergency, hpke
 from forkspec.presets import load_preset
 from forkspec.tools.cases import CaseSpec, generic_invalid_cases
@@ -78,7 +77,8 @@ def timeline_cases() -> Iterator[CaseSpec]:
             yield _timeline(
                 f"{severity}-{events[count - 1]['step'].replace('_', '-')}",
                 ("EMG-1", "EMG-2", "EMG-3", "EMG-5"),
-                f"a {severity} response through {events[count - 1]['step']}, each step early in its mainnet window",
+                f"a {severity} response through {events[count - 1]['step']}, "
+                "each step early in its mainnet window",
                 events[:count],
                 events[count - 1]["at"],
                 ("mainnet", "minimal") if count == len(events) else ("mainnet",),

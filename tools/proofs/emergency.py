@@ -73,16 +73,21 @@ def _with_repeats(v: Values) -> tuple[Any, Any]:
     return _first(v) + v["repeats_first"], _second(v) + v["repeats_second"]
 
 
-def _regression(description: str) -> Callable[[Mapping[str, Any]], RegressionCase]:
+def _regression(repeats: bool) -> Callable[[Mapping[str, Any]], RegressionCase]:
     """The first authorization of the counterexample as a rollback_authorization case: members
-    0..n-1 of the cases' council, the first set's signers, each repeat listed again."""
+    0..n-1 of the cases' council and the first set's signers, its first signer listed again for
+    each repeat when the mutant counts repeats."""
 
     def build(values: Mapping[str, Any]) -> RegressionCase:
         signers = tuple(range(values["only_first"] + values["both"]))
-        repeats = tuple(signers[0] for _ in range(values["repeats_first"]))
-        case = emergency_cases.rollback_case(
-            signers + repeats, threshold=values["threshold"], members=values["members"]
-        )
+        listed_again = tuple(signers[0] for _ in range(values["repeats_first"])) if repeats else ()
+        threshold, members = values["threshold"], values["members"]
+        description = f"{len(signers)} distinct signer(s) of a {threshold}-of-{members} council"
+        if listed_again:
+            description += f", the first listed {len(listed_again)} more time(s): refused"
+        else:
+            description += f": refused, {threshold} of {members} is not a majority"
+        case = emergency_cases.rollback_case(signers + listed_again, threshold=threshold, members=members)
         return RegressionCase("rollback_authorization", description, case)
 
     return build
@@ -157,7 +162,7 @@ def majority_councils_do_not_conflict() -> Obligation:
                 "threshold-at-half",
                 MutantKind.KERNEL,
                 "a council threshold of half the members, 2k >= n",
-                _regression("PRF-100 mutant threshold-at-half: a 1-of-2 council is refused"),
+                _regression(repeats=False),
                 goal=Goal(
                     "the two authorizations share a signer",
                     GOAL_FORMULA,
@@ -171,7 +176,7 @@ def majority_councils_do_not_conflict() -> Obligation:
                 "repeats-counted",
                 MutantKind.KERNEL,
                 "an authorization counting its approvals, a repeated signer twice",
-                _regression("PRF-100 mutant repeats-counted: a signer listed twice is refused"),
+                _regression(repeats=True),
                 goal=Goal(
                     "the two authorizations share a signer",
                     GOAL_FORMULA,

@@ -1,0 +1,23 @@
+; forkspec proof obligation PRF-100: drop-one: the proof without D
+; expected answer: sat if the assumption is needed, unsat if not
+(set-logic QF_LIA)
+(declare-fun members () Int)
+(declare-fun neither () Int)
+(declare-fun both () Int)
+(declare-fun only_second () Int)
+(declare-fun only_first () Int)
+(declare-fun threshold () Int)
+; R: the four regions partition the council
+(assert (and (>= only_first 0)
+     (>= only_second 0)
+     (>= both 0)
+     (>= neither 0)
+     (= (+ 0 only_first only_second both neither) members)))
+; negated goal: not (council_threshold_valid(k, n) and rollback_authorized(first, k) and rollback_authorized(second, k) => both >= 1, with first = only_first + both, second = only_second + both)
+(assert (let ((a!1 (=> (and (<= threshold members)
+                    (> (* 2 threshold) members)
+                    (>= (+ only_first both) threshold)
+                    (>= (+ only_second both) threshold))
+               (>= both 1))))
+  (not a!1)))
+(check-sat)

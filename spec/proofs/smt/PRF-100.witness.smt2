@@ -1,0 +1,30 @@
+; forkspec proof obligation PRF-100: witness: assumptions and council_threshold_valid(k, n), both authorized, both = 1, n = 5
+; expected answer: sat
+(set-logic QF_LIA)
+(declare-fun members () Int)
+(declare-fun neither () Int)
+(declare-fun both () Int)
+(declare-fun only_second () Int)
+(declare-fun only_first () Int)
+(declare-fun repeats_second () Int)
+(declare-fun repeats_first () Int)
+(declare-fun threshold () Int)
+; R: the four regions partition the council
+(assert (and (>= only_first 0)
+     (>= only_second 0)
+     (>= both 0)
+     (>= neither 0)
+     (= (+ 0 only_first only_second both neither) members)))
+; D: an approval repeats a signer of its authorization
+(assert (and (>= repeats_first 0)
+     (>= repeats_second 0)
+     (=> (> repeats_first 0) (>= (+ only_first both) 1))
+     (=> (> repeats_second 0) (>= (+ only_second both) 1))))
+; witness: two authorizations of a 3-of-5 council sharing exactly one signer
+(assert (and (= members 5)
+     (<= threshold members)
+     (> (* 2 threshold) members)
+     (>= (+ only_first both) threshold)
+     (>= (+ only_second both) threshold)
+     (= both 1)))
+(check-sat)
