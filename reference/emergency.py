@@ -91,11 +91,15 @@ def _after(time: int, seconds: int | None) -> int | None:
     return None if seconds is None else min(time + seconds, UINT64_MAX)
 
 
-def step_window(step: Step, times: dict[Step, int], severity: Severity, rules: EmergencyRules) -> Window:
-    """The window of `step` from the times of the steps before it (EMG-3, EMG-4)."""
-    windows = rules.windows(severity)
+def step_window(
+    step: Step, times: dict[Step, int], severity: Severity | None, rules: EmergencyRules
+) -> Window:
+    """The window of `step` from the times of the steps before it (EMG-3, EMG-4); every step
+    after the triage needs the severity it stated."""
     if step is Step.TRIAGED:
         return Window(step, None, _after(times[Step.REPORTED], rules.triage_seconds))
+    assert severity is not None, "only the triage's window is known before the triage"
+    windows = rules.windows(severity)
     if step is Step.PATCH_RELEASED:
         return Window(step, None, _after(times[Step.REPORTED], windows.patch_seconds))
     if step is Step.VALIDATORS_NOTIFIED:
@@ -134,10 +138,9 @@ def check_events(events: Sequence[Event], now: int) -> None:
         check_range(event.at, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, f"at of event {index}")
         expected = STEPS[index] if index < len(STEPS) else None
         if event.step is not expected:
-            after = f"after {STEPS[index - 1]}" if index else "first"
             reject(
                 ErrorCode.ILLEGAL_TRANSITION,
-                f"event {index} is {event.step}, {after} comes {expected or 'nothing'}",
+                f"event {index} is {event.step}, where {expected or 'no event'} comes",
             )
         ensure(
             (event.severity is not None) == (event.step is Step.TRIAGED),
@@ -170,9 +173,7 @@ def timeline(events: Sequence[Event], now: int, rules: EmergencyRules) -> Timeli
     windows: list[Window] = []
     breaches: list[Breach] = []
     for step in STEPS[1 : len(events) + 1]:
-        if step is not Step.TRIAGED and severity is None:
-            break
-        window = step_window(step, times, severity or Severity.CRITICAL, rules)
+        window = step_window(step, times, severity, rules)
         windows.append(window)
         if (found := breach(window, times.get(step), now)) is not None:
             breaches.append(found)
@@ -186,9 +187,14 @@ def timeline(events: Sequence[Event], now: int, rules: EmergencyRules) -> Timeli
 ROLLBACK_DOMAIN_TAG = b"forkspec/emergency-rollback/v1"
 ED25519_KEY_LENGTH = 32
 ED25519_SIGNATURE_LENGTH = 64
+ED25519_POINT_LENGTH = 32
 # RFC 8032 5.1: the field prime p and the group order L.
 FIELD_PRIME = 2**255 - 19
 GROUP_ORDER = 2**252 + 27742317777372353535851937790883648493
+# The y-coordinates of the eight points of order dividing 8 (EMG-11): the identity (1), the
+# point of order 2 (p - 1), the two of order 4 (0), and the four of order 8 (y8 and p - y8).
+EIGHTH_ORDER_Y = 0x5FC536D880238B13933C6D305ACDFD5F098EFF289F4C345B027B2C28F95E826
+SMALL_ORDER_Y = frozenset((0, 1, FIELD_PRIME - 1, EIGHTH_ORDER_Y, FIELD_PRIME - EIGHTH_ORDER_Y))
 
 
 class Council(NamedTuple):
@@ -250,9 +256,14 @@ def rollback_authorized(distinct_signers: Any, threshold: Any) -> Any:
     return distinct_signers >= threshold
 
 
+def encoded_y(raw: bytes) -> int:
+    """The y-coordinate of a 32-byte point encoding: its integer without the sign bit (RFC 8032 5.1.2)."""
+    return int.from_bytes(raw, "little") & (2**255 - 1)
+
+
 def point_encoding_canonical(raw: bytes) -> bool:
     """Whether a 32-byte point encoding has its y-coordinate below p (RFC 8032 5.1.3 step 1)."""
-    return int.from_bytes(raw, "little") & (2**255 - 1) < FIELD_PRIME
+    return encoded_y(raw) < FIELD_PRIME
 
 
 def scalar_canonical(raw: bytes) -> bool:
@@ -268,6 +279,11 @@ def _public_key(raw: bytes, name: str) -> bytes:
         f"{name} has {len(raw)} bytes, not {ED25519_KEY_LENGTH}",
     )
     ensure(point_encoding_canonical(raw), ErrorCode.KEY_NOT_CANONICAL, f"{name} encodes a y-coordinate >= p")
+    ensure(
+        encoded_y(raw) not in SMALL_ORDER_Y,
+        ErrorCode.KEY_SMALL_ORDER,
+        f"{name} is a point of small order, for which anyone can forge signatures",
+    )
     return raw
 
 
@@ -299,7 +315,8 @@ def _check_approval(index: int, approval: Approval, message: bytes) -> None:
         f"signature {index} has {len(approval.signature)} bytes, not {ED25519_SIGNATURE_LENGTH}",
     )
     ensure(
-        point_encoding_canonical(approval.signature[:32]) and scalar_canonical(approval.signature[32:]),
+        point_encoding_canonical(approval.signature[:ED25519_POINT_LENGTH])
+        and scalar_canonical(approval.signature[ED25519_POINT_LENGTH:]),
         ErrorCode.SIGNATURE_NOT_CANONICAL,
         f"signature {index} is not canonical: R's y-coordinate >= p or S >= L",
     )

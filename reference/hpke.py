@@ -63,13 +63,12 @@ def derive_key_pair(seed: bytes) -> tuple[bytes, bytes]:
     return private, _public_bytes(X25519PrivateKey.from_private_bytes(private))
 
 
-def _key(raw: bytes, name: str) -> bytes:
+def _check_key_length(raw: bytes, name: str) -> None:
     ensure(
         len(raw) == KEY_LENGTH,
         ErrorCode.KEY_MALFORMED,
         f"{name} has {len(raw)} bytes, not {KEY_LENGTH}",
     )
-    return raw
 
 
 def _shared_secret(private: bytes, peer_public: bytes, enc: bytes, recipient_public: bytes) -> bytes:
@@ -102,7 +101,7 @@ def seal(
 ) -> tuple[bytes, bytes]:
     """SealBase (RFC 9180 6.1) with the ephemeral key of `seed`: the encapsulated key and the
     ciphertext of the first message (sequence number 0, whose nonce is the base nonce). EMG-7."""
-    _key(recipient_public, "the recipient's public key")
+    _check_key_length(recipient_public, "the recipient's public key")
     ephemeral_private, enc = derive_key_pair(seed)
     shared_secret = _shared_secret(ephemeral_private, recipient_public, enc, recipient_public)
     key, base_nonce = key_schedule(shared_secret, info)
@@ -111,7 +110,7 @@ def seal(
 
 def open_sealed(recipient_private: bytes, enc: bytes, info: bytes, aad: bytes, ciphertext: bytes) -> bytes:
     """OpenBase (RFC 9180 6.1) of the first message; every failure has its code (EMG-8)."""
-    _key(recipient_private, "the recipient's private key")
+    _check_key_length(recipient_private, "the recipient's private key")
     ensure(
         len(enc) == KEY_LENGTH,
         ErrorCode.ENCAPSULATION_MALFORMED,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hpke as library_hpke
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from forkspec import emergency, hpke
@@ -156,3 +157,59 @@ def test_the_rollback_message_is_118_bytes_with_its_tag_first() -> None:
     message = emergency.rollback_message(UNSIGNED)
     assert len(message) == 118
     assert message.startswith(b"forkspec/emergency-rollback/v1")
+
+
+# Twisted Edwards arithmetic on edwards25519, only to check the table of small-order points.
+P = emergency.FIELD_PRIME
+D = -121665 * pow(121666, -1, P) % P
+
+
+def _add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    (x1, y1), (x2, y2) = a, b
+    t = D * x1 * x2 * y1 * y2 % P
+    return (x1 * y2 + x2 * y1) * pow(1 + t, -1, P) % P, (y1 * y2 + x1 * x2) * pow(1 - t, -1, P) % P
+
+
+def _points_with_y(y: int) -> set[tuple[int, int]]:
+    """Both points (one when x = 0) with this y-coordinate (RFC 8032 5.1.3)."""
+    x2 = (y * y - 1) * pow(D * y * y + 1, -1, P) % P
+    x = pow(x2, (P + 3) // 8, P)
+    if (x * x - x2) % P:
+        x = x * pow(2, (P - 1) // 4, P) % P
+    assert (x * x - x2) % P == 0, "the y-coordinate of a point"
+    return {(x, y), (-x % P, y)}
+
+
+def test_the_small_order_table_is_every_point_of_order_dividing_8() -> None:
+    points = set().union(*(_points_with_y(y) for y in emergency.SMALL_ORDER_Y))
+    assert len(points) == 8
+    for point in points:
+        multiple = (0, 1)
+        for _ in range(8):
+            multiple = _add(multiple, point)
+        assert multiple == (0, 1)
+
+
+def _encoding(y: int, sign: int) -> bytes:
+    return (y | sign << 255).to_bytes(32, "little")
+
+
+@pytest.mark.parametrize("y", sorted(emergency.SMALL_ORDER_Y))
+@pytest.mark.parametrize("sign", [0, 1])
+def test_a_small_order_key_is_refused_because_anyone_can_sign_for_it(y: int, sign: int) -> None:
+    """The library verifies the identity with S = 0 under each such key for some message: a
+    forgery nobody needs a private key for, which EMG-11's KEY_SMALL_ORDER keeps out."""
+    key = _encoding(y, sign)
+    forged = _encoding(1, 0) + bytes(32)
+    verifier = Ed25519PublicKey.from_public_bytes(key)
+    forged_messages = 0
+    for index in range(64):
+        try:
+            verifier.verify(forged, b"message %d" % index)
+        except InvalidSignature:
+            continue
+        forged_messages += 1
+    assert forged_messages > 0
+    with pytest.raises(SpecError) as refused:
+        emergency.check_council(Council((*MEMBERS[:2], key), 2))
+    assert refused.value.code is ErrorCode.KEY_SMALL_ORDER

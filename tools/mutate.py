@@ -67,9 +67,10 @@ BUDGET_FLOOR_SECONDS = 5.0
 MEMORY_HEADROOM_BYTES = 1 << 30
 PROGRESS_EVERY_SECONDS = 10.0
 
-# Decision code lives in the spec areas (the areas of the handler table) and in these two
-# modules of helpers that the areas share.
-SHARED_DECISION_MODULES = ("kernels", "logic")
+# Decision code lives in the spec areas (the areas of the handler table), in the two modules of
+# helpers that the areas share, and in hpke, the RFC 9180 construction behind the emergency area's
+# encrypted reports.
+SHARED_DECISION_MODULES = ("kernels", "logic", "hpke")
 # The helpers whose `str` parameters are messages and whose `bool` parameters are conditions.
 HELPER_MODULES = ("forkspec.errors", "forkspec.logic")
 # Subpackages of `forkspec` that are not the reference (GUIDE: the map).

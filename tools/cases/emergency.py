@@ -190,6 +190,13 @@ def timeline_cases() -> Iterator[CaseSpec]:
         2**64 - 1,
     )
     yield _timeline(
+        "reported-at-zero",
+        ("EMG-1", "EMG-3"),
+        "a report at time 0, looked at in that second",
+        [event("reported", 0)],
+        0,
+    )
+    yield _timeline(
         "all-at-once",
         ("EMG-1", "EMG-3", "EMG-5"),
         "every step in one second: a critical fix activates immediately, disclosure too early",
@@ -228,6 +235,7 @@ def timeline_cases() -> Iterator[CaseSpec]:
         ("invalid-at-range", "an event at 2^64", [event("reported", 2**64)], 0),
         ("invalid-at-negative", "an event at -1", [event("reported", -1)], 0),
         ("invalid-now-range", "now at 2^64", [event("reported", 1)], 2**64),
+        ("invalid-now-negative", "now at -1", [event("reported", 0)], -1),
     ):
         requirements = ("EMG-2",) if "severity" in slug else ("EMG-1",)
         yield _timeline(slug, requirements, description, bad_events, now)
@@ -368,6 +376,7 @@ ROLLBACK = {
     "expires_at": NOW + 3600,
 }
 GROUP_ORDER = emergency.GROUP_ORDER
+FIELD_PRIME = emergency.FIELD_PRIME
 
 
 def public(key: Ed25519PrivateKey) -> str:
@@ -492,12 +501,25 @@ def rollback_cases() -> Iterator[CaseSpec]:
     yield _rollback(
         "invalid-member-short", ("EMG-11",), "a member key of 31 bytes", council=[*keys[:4], keys[4][:-2]]
     )
-    not_canonical = (2**255 - 19).to_bytes(32, "little").hex()
+    not_canonical = _encoding(FIELD_PRIME, 0)
     yield _rollback(
         "invalid-member-not-canonical",
         ("EMG-11",),
         "a member key with y = p",
         council=[*keys[:4], not_canonical],
+    )
+    for slug, y, sign, what in SMALL_ORDER_KEYS:
+        yield _rollback(
+            f"invalid-member-{slug}",
+            ("EMG-11",),
+            f"a member key that is {what} (y = {y}, sign bit {sign})",
+            council=[*keys[:4], _encoding(y, sign)],
+        )
+    yield _rollback(
+        "invalid-signer-small-order",
+        ("EMG-11",),
+        "an approval by the identity point as a key, which verifies R = identity, S = 0 for every message",
+        approvals=[good[0], good[1], {"signer": _encoding(1, 0), "signature": _encoding(1, 0) + "00" * 32}],
     )
     yield _rollback(
         "invalid-signer-not-canonical",
@@ -597,6 +619,29 @@ def rollback_cases() -> Iterator[CaseSpec]:
         "a valid signature with S + L in place of S",
         approvals=[good[0], good[1], {**good[2], "signature": _malleated(good[2]["signature"])}],
     )
+    raw = bytes.fromhex(good[2]["signature"])
+    for slug, description, signature, requirements in (
+        ("r-not-canonical", "R with y = p", _encoding(FIELD_PRIME, 0) + raw[32:].hex(), ("EMG-13",)),
+        (
+            "r-small-order",
+            "R the point of order 2 (y = p - 1)",
+            _encoding(FIELD_PRIME - 1, 0) + raw[32:].hex(),
+            ("EMG-13",),
+        ),
+        ("s-at-l", "S = L", raw[:32].hex() + GROUP_ORDER.to_bytes(32, "little").hex(), ("EMG-13",)),
+        (
+            "s-below-l",
+            "S = L - 1",
+            raw[:32].hex() + (GROUP_ORDER - 1).to_bytes(32, "little").hex(),
+            ("EMG-13",),
+        ),
+    ):
+        yield _rollback(
+            f"invalid-signature-{slug}",
+            requirements,
+            f"a signature with {description}",
+            approvals=[good[0], good[1], {**good[2], "signature": signature}],
+        )
     yield _rollback(
         "invalid-signature-flipped",
         ("EMG-13",),
@@ -618,11 +663,44 @@ def rollback_cases() -> Iterator[CaseSpec]:
         ],
     )
     yield _rollback(
+        "at-zero",
+        ("EMG-12", "EMG-16"),
+        "chain 0, target height 0 of a node at 1, expiring at time 0 and verified then",
+        node={"chain_id": 0, "height": 1, "now": 0},
+        chain_id=0,
+        target_height=0,
+        expires_at=0,
+    )
+    yield _rollback(
         "invalid-chain-id-range", ("EMG-16",), "a node chain id of 2^64", node={"chain_id": 2**64}
     )
+    yield _rollback(
+        "invalid-chain-id-negative", ("EMG-16",), "a rollback chain id of -1", chain_id=-1, approvals=[]
+    )
+    yield _rollback("invalid-height-negative", ("EMG-16",), "a node height of -1", node={"height": -1})
+    yield _rollback("invalid-now-negative", ("EMG-16",), "a node time of -1", node={"now": -1})
     yield _rollback("invalid-height-range", ("EMG-16",), "a target height of 2^32", target_height=2**32)
     yield _rollback("invalid-expiry-range", ("EMG-16",), "an expiry of 2^64", expires_at=2**64, approvals=[])
     yield from generic_invalid_cases("rollback_authorization", _rollback("", (), "").input)
+
+
+# The small-order points as keys (EMG-11): slug, y, sign bit, what the point is. The identity
+# and the point of order 2 have x = 0, and with the sign bit set encode no point under RFC 8032
+# 5.1.3; lax decoders accept them, so they are listed too.
+SMALL_ORDER_KEYS = (
+    ("identity", 1, 0, "the identity"),
+    ("identity-sign-bit", 1, 1, "the identity with the sign bit set"),
+    ("order-2", FIELD_PRIME - 1, 0, "the point of order 2"),
+    ("order-2-sign-bit", FIELD_PRIME - 1, 1, "the point of order 2 with the sign bit set"),
+    ("order-4", 0, 1, "a point of order 4"),
+    ("order-8", emergency.EIGHTH_ORDER_Y, 0, "a point of order 8"),
+    ("order-8-negated", FIELD_PRIME - emergency.EIGHTH_ORDER_Y, 1, "a point of order 8"),
+)
+
+
+def _encoding(y: int, sign: int) -> str:
+    """The 32-byte point encoding of y with the sign bit of x, in hex (RFC 8032 5.1.2)."""
+    return (y | sign << 255).to_bytes(32, "little").hex()
 
 
 def _malleated(signature: str) -> str:
