@@ -237,7 +237,7 @@ def test_decision_modules_come_from_the_handler_table() -> None:
     from forkspec.handlers import HANDLERS
 
     modules = decision_modules()
-    assert set(modules) == {handler.area for handler in HANDLERS.values()} | {"kernels", "logic"}
+    assert set(modules) == {handler.area for handler in HANDLERS.values()} | {"kernels", "logic", "hpke"}
     assert "handlers" not in modules and "errors" not in modules
 
 
