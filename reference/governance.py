@@ -110,9 +110,15 @@ class Tally(NamedTuple):
     verdict: Verdict
 
 
+def is_floor_square_root(weight: int, tokens: int) -> bool:
+    """GOV-3's definition of a holder's weight: weight >= 0 and weight^2 <= tokens < (weight + 1)^2,
+    which one integer meets for each number of tokens (PRF-91). A kernel (GEN-5)."""
+    return both(weight >= 0, both(weight * weight <= tokens, tokens < (weight + 1) * (weight + 1)))
+
+
 def quadratic_weight(tokens: int) -> int:
     """A holder's voting weight: the floor of the square root of its tokens, the one `weight`
-    with weight^2 <= tokens < (weight + 1)^2. Implements: GOV-3."""
+    that `is_floor_square_root` admits. Implements: GOV-3."""
     return math.isqrt(tokens)
 
 

@@ -1,0 +1,15 @@
+; forkspec proof obligation PRF-91: drop-one: the proof without I
+; expected answer: sat if the assumption is needed, unsat if not
+(set-logic QF_NRA)
+(declare-fun other () Real)
+(declare-fun tokens () Real)
+(declare-fun weight () Real)
+; negated goal: not (not (is_floor_square_root(w, t) and is_floor_square_root(u, t)))
+(assert (let ((a!1 (and (>= weight 0.0)
+                (<= (* weight weight) tokens)
+                (< tokens (* (+ weight 1.0) (+ weight 1.0)))
+                (>= other 0.0)
+                (<= (* other other) tokens)
+                (< tokens (* (+ other 1.0) (+ other 1.0))))))
+  (not (not a!1))))
+(check-sat)
