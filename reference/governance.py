@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from forkspec.classification import UpgradeKind, support_against_threshold
 from forkspec.errors import ErrorCode, check_range, ensure, range_detail, reject
@@ -110,15 +110,9 @@ class Tally(NamedTuple):
     verdict: Verdict
 
 
-def is_floor_square_root(weight: int, tokens: int) -> bool:
-    """GOV-3's definition of a holder's weight: weight >= 0 and weight^2 <= tokens < (weight + 1)^2,
-    which one integer meets for each number of tokens (PRF-91). A kernel (GEN-5)."""
-    return both(weight >= 0, both(weight * weight <= tokens, tokens < (weight + 1) * (weight + 1)))
-
-
 def quadratic_weight(tokens: int) -> int:
     """A holder's voting weight: the floor of the square root of its tokens, the one `weight`
-    that `is_floor_square_root` admits. Implements: GOV-3."""
+    with weight^2 <= tokens < (weight + 1)^2 (one integer, PRF-91). Implements: GOV-3."""
     return math.isqrt(tokens)
 
 
@@ -151,12 +145,12 @@ def _electorate(
     """The holdings of a chamber by voter, each entry checked for a duplicate, then its range,
     in list order as CLS-7 checks a validator set (GOV-2)."""
     holdings: dict[str, int] = {}
-    for voter in voters:
-        if voter.id in holdings:
-            reject(duplicate_code, f"{voter.id!r} appears twice")
-        if not 0 <= voter.holding <= high:
-            reject(range_code, range_detail(f"{what} of {voter.id!r}", voter.holding, 0, high))
-        holdings[voter.id] = voter.holding
+    for voter_id, holding in voters:
+        if voter_id in holdings:
+            reject(duplicate_code, f"{voter_id!r} appears twice")
+        if not 0 <= holding <= high:
+            reject(range_code, range_detail(f"{what} of {voter_id!r}", holding, 0, high))
+        holdings[voter_id] = holding
     return holdings
 
 
@@ -175,6 +169,34 @@ def _check_proposal(proposal: Proposal) -> None:
             f"a {proposal.type} carries no upgrade_kind",
         )
     check_range(proposal.voting_opens_at, 0, UINT64_MAX, ErrorCode.TIMESTAMP_OUT_OF_RANGE, "voting_opens_at")
+
+
+def _reject_ballot(
+    index: int,
+    ballot: Ballot,
+    proposal_type: ProposalType,
+    weights: dict[Chamber, dict[str, int]],
+    opens_at: int,
+    closes_at: int,
+    counted_before: bool,
+) -> NoReturn:
+    """GOV-4's checks of a ballot the tally cannot count, in their order: the first that fails
+    is reported. `counted_before` says that no weight was left for its voter."""
+    at = ballot.at
+    if not 0 <= at <= UINT64_MAX:
+        reject(ErrorCode.TIMESTAMP_OUT_OF_RANGE, range_detail(f"ballots[{index}].at", at, 0, UINT64_MAX))
+    chamber_weights = weights.get(ballot.chamber)
+    if chamber_weights is None:
+        reject(ErrorCode.CHAMBER_NOT_IN_PROPOSAL, f"a {proposal_type} is voted by the validators only")
+    if ballot.voter not in chamber_weights:
+        reject(ErrorCode.UNKNOWN_VOTER, f"{ballot.voter!r} is not among the {ballot.chamber}")
+    if not opens_at <= at < closes_at:
+        reject(
+            ErrorCode.BALLOT_OUTSIDE_WINDOW,
+            f"ballots[{index}] at {at} is outside {opens_at}..{closes_at - 1}",
+        )
+    assert counted_before, "a ballot within its window, by a voter yet to vote, is counted"
+    reject(ErrorCode.DUPLICATE_BALLOT, f"{ballot.voter!r} already voted among the {ballot.chamber}")
 
 
 def tally(
@@ -198,7 +220,7 @@ def tally(
     )
     weights = {Chamber.VALIDATORS: stakes}
     if rules.two_chamber:
-        weights[Chamber.HOLDERS] = {holder: quadratic_weight(amount) for holder, amount in tokens.items()}
+        weights[Chamber.HOLDERS] = dict(zip(tokens, map(quadratic_weight, tokens.values()), strict=True))
         eligible[Chamber.HOLDERS] = sum(weights[Chamber.HOLDERS].values())
         ensure(
             eligible[Chamber.HOLDERS] > 0,
@@ -207,32 +229,23 @@ def tally(
         )
     opens_at = proposal.voting_opens_at
     closes_at = opens_at + rules.voting_period_seconds
-    # Per chamber: its weights, the voters who voted, and the weight counted for each choice.
-    books: dict[Chamber, tuple[dict[str, int], set[str], dict[Choice, int]]] = {
-        chamber: (chamber_weights, set(), dict.fromkeys(Choice, 0))
+    # Per chamber: the weights of the voters who have not voted yet, and the weight counted for
+    # each choice. A ballot takes its voter's weight out, so a second ballot finds none.
+    books = {
+        chamber: (dict(chamber_weights), dict.fromkeys(Choice, 0))
         for chamber, chamber_weights in weights.items()
     }
-    # The details are built only for a ballot that is rejected: the loop runs once per ballot.
+    window_end = min(closes_at, UINT64_MAX + 1)
     for index, ballot in enumerate(ballots):
-        at = ballot.at
-        if not 0 <= at <= UINT64_MAX:
-            reject(ErrorCode.TIMESTAMP_OUT_OF_RANGE, range_detail(f"ballots[{index}].at", at, 0, UINT64_MAX))
-        book = books.get(ballot.chamber)
+        chamber, voter, choice, at = ballot
+        book = books.get(chamber)
         if book is None:
-            reject(ErrorCode.CHAMBER_NOT_IN_PROPOSAL, f"a {proposal.type} is voted by the validators only")
-        chamber_weights, already, counts = book
-        weight = chamber_weights.get(ballot.voter)
-        if weight is None:
-            reject(ErrorCode.UNKNOWN_VOTER, f"{ballot.voter!r} is not among the {ballot.chamber}")
-        if not opens_at <= at < closes_at:
-            reject(
-                ErrorCode.BALLOT_OUTSIDE_WINDOW,
-                f"ballots[{index}] at {at} is outside {opens_at}..{closes_at - 1}",
-            )
-        if ballot.voter in already:
-            reject(ErrorCode.DUPLICATE_BALLOT, f"{ballot.voter!r} already voted among the {ballot.chamber}")
-        already.add(ballot.voter)
-        counts[ballot.choice] += weight
+            _reject_ballot(index, ballot, proposal.type, weights, opens_at, closes_at, False)
+        yet_to_vote, counts = book
+        weight = yet_to_vote.pop(voter, None)
+        if weight is None or not opens_at <= at < window_end:
+            _reject_ballot(index, ballot, proposal.type, weights, opens_at, closes_at, weight is None)
+        counts[choice] += weight
     chambers = tuple(
         ChamberTally(
             chamber,
@@ -241,7 +254,7 @@ def tally(
             counts[Choice.NO],
             counts[Choice.ABSTAIN],
         )
-        for chamber, (_, _, counts) in books.items()
+        for chamber, (_, counts) in books.items()
     )
     validator_chamber = chambers[0]
     # With one chamber the holders' share is 0, so the chamber in its place only multiplies both

@@ -446,6 +446,21 @@ def _invalid_cases() -> Iterator[CaseSpec]:
         ),
         ("ballot-time-range", ("GOV-4",), "a ballot at 2^64", {"ballots": [ballot("v1", "yes", at=2**64)]}),
         (
+            "ballot-time-range-in-window",
+            ("GOV-4",),
+            "a ballot at 2^64 in a window that runs past 2^64: the time's range first",
+            {
+                "proposal": proposal("parameter_change", opens_at=2**64 - 10),
+                "ballots": [ballot("v1", "yes", at=2**64)],
+            },
+        ),
+        (
+            "ballot-last-second-of-time-outside",
+            ("GOV-4", "GOV-10"),
+            "a ballot at 2^64-1, a valid time, long after the window: outside the window",
+            {"ballots": [ballot("v1", "yes", at=2**64 - 1)]},
+        ),
+        (
             "kind-before-opening",
             ("GOV-10",),
             "no upgrade_kind and a bad opening time: the kind first",
