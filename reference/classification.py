@@ -119,6 +119,14 @@ def upgrade_policy(kind: UpgradeKind, preset: Preset) -> UpgradePolicy:
 
 def tally_support(kind: UpgradeKind, validators: Sequence[Validator], preset: Preset) -> SupportTally:
     """Stake-weighted support for an upgrade of `kind`. Implements: CLS-6, CLS-7."""
+    total = checked_total_stake(validators)
+    supporting = sum(validator.stake for validator in validators if validator.supports)
+    return support_against_threshold(kind, supporting, total, preset)
+
+
+def checked_total_stake(validators: Sequence[Validator]) -> int:
+    """The total stake of a validator set after CLS-7's checks, in list order: each validator
+    for a duplicate id, then its stake's range; then the total, which must be positive."""
     seen: set[str] = set()
     # The details are built only for a validator that is rejected: the loop runs once per validator.
     for validator in validators:
@@ -130,8 +138,7 @@ def tally_support(kind: UpgradeKind, validators: Sequence[Validator], preset: Pr
             reject(ErrorCode.STAKE_OUT_OF_RANGE, range_detail(name, validator.stake, 0, UINT64_MAX))
     total = sum(validator.stake for validator in validators)
     ensure(total > 0, ErrorCode.NO_STAKE, "the validator set holds no stake")
-    supporting = sum(validator.stake for validator in validators if validator.supports)
-    return support_against_threshold(kind, supporting, total, preset)
+    return total
 
 
 def support_against_threshold(kind: UpgradeKind, supporting: int, total: int, preset: Preset) -> SupportTally:

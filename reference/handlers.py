@@ -26,11 +26,12 @@ from forkspec import (
     migration,
     negotiation,
     peers,
+    readiness,
     schedule,
     versioning,
 )
 from forkspec.errors import ErrorCode, SpecError
-from forkspec.presets import Preset, load_preset
+from forkspec.presets import BASIS_POINTS, Preset, load_preset
 from forkspec.schemas import first_violation, validator
 
 JsonObject = dict[str, Any]
@@ -595,6 +596,54 @@ def _rollback_authorization(data: JsonObject, _preset: Preset) -> JsonObject:
     return {"message": message.hex(), "signers": len(rollback["approvals"])}
 
 
+def _findings(findings: list[readiness.Finding]) -> list[JsonObject]:
+    return [{"code": finding.code.value, "subject": finding.subject} for finding in findings]
+
+
+def _readiness_gate(data: JsonObject, _preset: Preset) -> JsonObject:
+    load = data["load_test"]
+    findings = readiness.gate(
+        readiness.Checklist(
+            data["activation_at"],
+            data.get("testnet_deployed_at"),
+            tuple(data["client_versions"]),
+            readiness.LoadTest(load["target_tps"], load["transactions"], load["seconds"]),
+            tuple(readiness.Check(entry["name"], entry["passed"]) for entry in data["failure_scenarios"]),
+            tuple(readiness.Check(entry["auditor"], entry["complete"]) for entry in data["audits"]),
+        )
+    )
+    return {"verdict": "no_go" if findings else "go", "unmet": _findings(findings)}
+
+
+def _success_criteria(data: JsonObject, _preset: Preset) -> JsonObject:
+    share, findings = readiness.success(
+        readiness.Outcome(
+            tuple(
+                classification.Validator(entry["id"], entry["stake"], entry["upgraded"])
+                for entry in data["validators"]
+            ),
+            data["consensus_failures"],
+            data["critical_bugs"],
+            tuple(
+                readiness.Metric(entry["metric"], entry["value"], entry["limit"])
+                for entry in data["performance"]
+            ),
+        )
+    )
+    return {
+        "verdict": "failure" if findings else "success",
+        "upgraded": {
+            "count": share.running,
+            "of_count": share.validators,
+            "stake": share.running_stake,
+            "of_stake": share.total_stake,
+            "count_bps": share.running * BASIS_POINTS // share.validators,
+            "stake_bps": share.running_stake * BASIS_POINTS // share.total_stake,
+        },
+        "unmet": _findings(findings),
+    }
+
+
 # The optional parts of the specification a client may announce (spec/adapter-protocol.md, ADP-3).
 FEATURES = ("bip8", "bip9", "speedy_trial")
 
@@ -634,6 +683,8 @@ HANDLERS: Mapping[str, Handler] = {
         Handler("report_seal", "emergency", False, _report_seal),
         Handler("report_open", "emergency", False, _report_open),
         Handler("rollback_authorization", "emergency", False, _rollback_authorization),
+        Handler("readiness_gate", "readiness", False, _readiness_gate),
+        Handler("success_criteria", "readiness", False, _success_criteria),
     )
 }
 

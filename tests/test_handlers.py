@@ -343,6 +343,50 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {"message": ROLLBACK_MESSAGE.hex(), "signers": 1},
     ),
+    "readiness_gate": (
+        {
+            "activation_at": 2_000_000,
+            "testnet_deployed_at": 2_000_000 - 1_209_600,
+            "client_versions": ["1.2.0", "2.0.0"],
+            "load_test": {"target_tps": 10, "transactions": 999, "seconds": 100},
+            "failure_scenarios": [{"name": "partition", "passed": True}],
+            "audits": [],
+        },
+        {
+            "verdict": "no_go",
+            "unmet": [
+                {"code": "VERSIONS_INCOMPATIBLE", "subject": "2.0.0"},
+                {"code": "LOAD_TEST_BELOW_TARGET", "subject": None},
+                {"code": "NO_AUDIT", "subject": None},
+            ],
+        },
+    ),
+    "success_criteria": (
+        {
+            "validators": [
+                {"id": "a", "stake": 9, "upgraded": True},
+                {"id": "b", "stake": 1, "upgraded": False},
+            ],
+            "consensus_failures": 0,
+            "critical_bugs": 0,
+            "performance": [{"metric": "latency", "value": 5, "limit": 4}],
+        },
+        {
+            "verdict": "failure",
+            "upgraded": {
+                "count": 1,
+                "of_count": 2,
+                "stake": 9,
+                "of_stake": 10,
+                "count_bps": 5000,
+                "stake_bps": 9000,
+            },
+            "unmet": [
+                {"code": "UPGRADED_COUNT_BELOW", "subject": None},
+                {"code": "PERFORMANCE_OUT_OF_BOUNDS", "subject": "latency"},
+            ],
+        },
+    ),
     "endpoint_status": (
         {
             "registry": [{"name": "rpc/a", "deprecated_in": "2.0.0", "removed_in": "4.0.0", "guide": "g.md"}],
@@ -388,7 +432,11 @@ VALID_CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
     ),
 }
-OPTIONAL_FIELDS = {"upgrade_check": {"released_at", "activates_at"}, "endpoint_status": {"removed_in"}}
+OPTIONAL_FIELDS = {
+    "upgrade_check": {"released_at", "activates_at"},
+    "endpoint_status": {"removed_in"},
+    "readiness_gate": {"testnet_deployed_at"},
+}
 
 
 def run(name: str, data: object, preset: str = "mainnet") -> dict[str, Any]:
@@ -432,6 +480,7 @@ def test_handler_metadata(name: str) -> None:
         "compatibility",
         "governance",
         "emergency",
+        "readiness",
     }
     assert handler.reads_preset == (
         handler.area in {"classification", "coordination", "schedule", "governance"}
@@ -1321,6 +1370,41 @@ WELL_FORMED_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         {
             name: st.binary(max_size=40).map(bytes.hex)
             for name in ("recipient_private_key", "enc", "info", "aad", "ciphertext")
+        }
+    ),
+    "readiness_gate": st.fixed_dictionaries(
+        {
+            "activation_at": integers,
+            "client_versions": st.lists(versionish, min_size=1, max_size=4),
+            "load_test": st.fixed_dictionaries(
+                {"target_tps": integers, "transactions": integers, "seconds": integers}
+            ),
+            "failure_scenarios": st.lists(
+                st.fixed_dictionaries({"name": st.sampled_from("ab"), "passed": st.booleans()}), max_size=3
+            ),
+            "audits": st.lists(
+                st.fixed_dictionaries({"auditor": st.sampled_from("xy"), "complete": st.booleans()}),
+                max_size=3,
+            ),
+        },
+        optional={"testnet_deployed_at": integers},
+    ),
+    "success_criteria": st.fixed_dictionaries(
+        {
+            "validators": st.lists(
+                st.fixed_dictionaries(
+                    {"id": st.sampled_from("abc"), "stake": integers, "upgraded": st.booleans()}
+                ),
+                max_size=4,
+            ),
+            "consensus_failures": integers,
+            "critical_bugs": integers,
+            "performance": st.lists(
+                st.fixed_dictionaries(
+                    {"metric": st.sampled_from("pq"), "value": integers, "limit": integers}
+                ),
+                max_size=3,
+            ),
         }
     ),
     "rollback_authorization": st.fixed_dictionaries(

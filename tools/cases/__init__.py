@@ -158,6 +158,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         migration,
         negotiation,
         peers,
+        readiness,
         schedule,
         versioning,
     )
@@ -176,6 +177,7 @@ def authored_case_specs() -> Iterator[CaseSpec]:
         compatibility,
         governance,
         emergency,
+        readiness,
     ):
         yield from area.case_specs()
 
