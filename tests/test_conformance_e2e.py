@@ -121,6 +121,21 @@ def lists_a_signer_twice(case: Case) -> bool:
     return len(set(signers)) < len(signers)
 
 
+def upgraded_share_between_percent_and_bps(case: Case) -> bool:
+    """Whether a success_criteria case has a count or stake share of at least 90 basis points
+    but below 90%, which a threshold read as 90 basis points passes (RDY-9)."""
+    if case.handler != "success_criteria" or case.output is None:
+        return False
+    upgraded = case.output["upgraded"]
+    return any(
+        90 * whole <= part * 10_000 < 9000 * whole
+        for part, whole in (
+            (upgraded["count"], upgraded["of_count"]),
+            (upgraded["stake"], upgraded["of_stake"]),
+        )
+    )
+
+
 def float_and_exact_shares_differ(case: Case) -> bool:
     """Whether a governance_tally case has a quorum or approval test that a float computation of
     the chambers' shares decides otherwise than the exact one (GEN-5, GOV-6)."""
@@ -207,6 +222,7 @@ WRONG_ADAPTERS = [
     ("node-format-rules", judged_differently_by_the_nodes_format, 2),
     ("float-tally", float_and_exact_shares_differ, 2),
     ("duplicate-signer-counted", lists_a_signer_twice, 3),
+    ("upgraded-threshold-in-percent", upgraded_share_between_percent_and_bps, 4),
     ("skip-rule-1a", exercises_rule_1a, 5),
 ]
 

@@ -22,6 +22,7 @@ from forkspec import (
     governance,
     migration,
     negotiation,
+    readiness,
     versioning,
 )
 from forkspec.conformance.reference_adapter import hello_reply, reply_to_run
@@ -149,6 +150,7 @@ MODES = (
     "node-format-rules",
     "float-tally",
     "duplicate-signer-counted",
+    "upgraded-threshold-in-percent",
     "no-hello",
     "versioning-only",
     "announces-nothing",
@@ -187,6 +189,8 @@ def main(arguments: list[str]) -> int:
         governance.weighted_share_at_least = float_weighted_share_at_least
     if mode == "duplicate-signer-counted":
         emergency.signer_already_counted = never_counted_before
+    if mode == "upgraded-threshold-in-percent":
+        readiness.UPGRADED_THRESHOLD_BPS = 90  # RDY-9's 90 read as basis points
     if mode == "no-hello":
         return 3
     held: list[dict[str, Any]] = []

@@ -60,6 +60,13 @@ def gate_cases() -> Iterator[CaseSpec]:
         activation_at=TESTNET_MIN_SECONDS,
         testnet_deployed_at=0,
     )
+    yield _gate(
+        "activation-at-time-0",
+        ("RDY-2", "RDY-11"),
+        "an activation at time 0, deployed on the testnet then: too short",
+        activation_at=0,
+        testnet_deployed_at=0,
+    )
     yield _gate("one-version", ("RDY-3",), "a single client version", client_versions=["3.0.0"])
     yield _gate(
         "major-mismatch",
@@ -241,6 +248,12 @@ def success_cases() -> Iterator[CaseSpec]:
             {"metric": "block_interval_ms", "value": 6000, "limit": 6500},
             {"metric": "finality_seconds", "value": 14, "limit": 13},
         ],
+    )
+    yield _success(
+        "metric-at-zero",
+        ("RDY-10", "RDY-11"),
+        "a metric of 0 against a limit of 0: within bounds",
+        performance=[{"metric": "open_alerts", "value": 0, "limit": 0}],
     )
     yield _success("no-metrics", ("RDY-10",), "no performance metric", performance=[])
     yield _success(
